@@ -1,0 +1,258 @@
+"""``Function``: the elementary differentiable block, and the graph node it leaves behind.
+
+An operation y = f(x_1, …, x_n) is a subclass with two static methods:
+
+* ``forward(ctx, *arrays, **options)`` computes y on raw arrays (fast, no graph);
+* ``backward(ctx, grad_output)`` returns ∂L/∂x_i = (∂y/∂x_i)ᵀ · ∂L/∂y for each input, written with
+  **Tensor operations**. In an ordinary backward pass it runs under ``no_grad`` and costs what the
+  arrays cost; with ``create_graph=True`` the same code records a graph, so the derivative of the
+  derivative needs no second set of rules.
+
+``Function.apply(*args)`` runs forward and, when grad mode is on and an input requires grad, links a
+new node (the ``ctx`` object itself, as in torch) into the graph. ``ctx.save_for_backward`` takes
+arrays in forward and gives Tensors back in backward: an input's array comes back as that input
+Tensor (so second derivatives flow through it), the output's array as the output (linked to this
+node), anything else as a constant.
+"""
+
+from .backend import ndarray, xp
+from .grad_mode import _state
+
+_new = object.__new__
+_OUTPUT = object()  # marks the output among the saved tensors
+
+
+class _Constant:
+    """A saved array that is neither an input nor the output: backward sees a plain tensor."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array):
+        self.array = array
+
+
+class _SavedInput:
+    """A saved input tensor with its version at save time, to catch in-place changes."""
+
+    __slots__ = ("tensor", "version")
+
+    def __init__(self, tensor, version):
+        self.tensor = tensor
+        self.version = version
+
+
+class Function:
+    """Base class of differentiable operations; subclass it for a custom operation.
+
+    The instance is the context handed to ``forward`` and ``backward`` and, once recorded, the node
+    of the graph (``tensor.grad_fn``).
+
+    Attributes
+    ----------
+    needs_input_grad : tuple of bool
+        For each positional input, whether its gradient is wanted.
+    next_functions : tuple of (node, int)
+        The nodes this one passes gradients to, one per input, as in torch.
+
+    Examples
+    --------
+    >>> class Cube(kp.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 3
+    ...     @staticmethod
+    ...     def backward(ctx, grad_output):
+    ...         x, = ctx.saved_tensors
+    ...         return grad_output * 3 * x ** 2
+    >>> y = Cube.apply(kp.tensor([2.0], requires_grad=True))
+    """
+
+    # Set to True on operations whose output is a view of input 0 (shares memory): the output then
+    # shares the input's version counter, so an in-place change through either is noticed.
+    is_view = False
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("a Function subclass must define forward(ctx, *arrays)")
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        raise NotImplementedError(
+            f"{type(ctx).__name__} defines no backward: it is not differentiable")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        ctx = _new(cls)
+        ctx._to_save = None
+        arrays = []
+        record = False
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a.data)
+                if a._requires_grad:
+                    record = True
+            else:
+                arrays.append(a)
+        out = cls.forward(ctx, *arrays, **kwargs)
+        if type(out) is not ndarray:
+            out = xp.asarray(out)
+        result = _make_tensor(out)
+        if cls.is_view:
+            result._version_counter = args[0]._version_counter_shared()
+        if record and _state.enabled and out.dtype.kind == "f":
+            ctx._link(args, arrays, result)
+        return result
+
+    def _link(self, args, arrays, result):
+        edges = []
+        needs = []
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                edges.append(a.grad_fn if a.grad_fn is not None else a)
+                needs.append(True)
+            else:
+                edges.append(None)
+                needs.append(False)
+        self._edges = tuple(edges)
+        self.needs_input_grad = tuple(needs)
+        self._pre_hooks = None
+        self._freed = False
+        result._requires_grad = True
+        result.grad_fn = self
+        to_save = self._to_save
+        if to_save is None:
+            self._saved = ()
+            return
+        saved = []
+        for s in to_save:
+            if s is result.data:
+                saved.append(_OUTPUT)
+                counter = result._version_counter_shared()
+                self._output = (result.data, counter, counter[0])
+                continue
+            for a, arr in zip(args, arrays):
+                if s is arr and isinstance(a, Tensor):
+                    saved.append(_SavedInput(a, a._version))
+                    break
+            else:
+                saved.append(_Constant(s) if isinstance(s, ndarray) else s)
+        self._saved = tuple(saved)
+        self._to_save = None
+
+    # ---- the context API used inside forward and backward -------------------------------------
+
+    def save_for_backward(self, *arrays):
+        """Keep arrays (inputs, the output or constants) for ``backward``; call in forward."""
+        self._to_save = arrays
+
+    @property
+    def saved_tensors(self):
+        """The saved arrays as Tensors, checked against in-place changes since forward."""
+        if self._freed:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward.")
+        out = []
+        for s in self._saved:
+            if s is _OUTPUT:
+                array, counter, version = self._output
+                if counter[0] != version:
+                    self._raise_modified(array.shape, counter[0], version, "output 0 of")
+                out.append(_make_tensor(array, _state.enabled, self if _state.enabled else None))
+            elif type(s) is _SavedInput:
+                if s.tensor._version != s.version:
+                    self._raise_modified(s.tensor.shape, s.tensor._version, s.version,
+                                         "an input of")
+                out.append(s.tensor)
+            elif type(s) is _Constant:
+                out.append(_make_tensor(s.array))
+            else:
+                out.append(s)
+        return tuple(out)
+
+    def _raise_modified(self, shape, version, expected, role):
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [tensor of shape {list(shape)}], which is {role} "
+            f"{self.name()}, is at version {version}; expected version {expected} instead.")
+
+    # ---- the node API ---------------------------------------------------------------------------
+
+    def name(self):
+        """The node's name as torch prints it, e.g. ``MulBackward``."""
+        return type(self).__name__ + "Backward"
+
+    @property
+    def next_functions(self):
+        return tuple((_edge_node(e), 0) for e in self._edges)
+
+    def register_prehook(self, hook):
+        """Call ``hook(grad_output)`` before this node's backward; it may return a new gradient."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(hook)
+
+    def __repr__(self):
+        return f"<{self.name()} object at {id(self):#x}>"
+
+
+class AccumulateGrad:
+    """The node of a leaf tensor in ``next_functions``: it stores the gradient in ``.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return "AccumulateGrad"
+
+    @property
+    def next_functions(self):
+        return ()
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+
+def _edge_node(edge):
+    if edge is None or isinstance(edge, Function):
+        return edge
+    return AccumulateGrad(edge)
+
+
+def once_differentiable(backward):
+    """Mark a backward as not differentiable again: it runs on plain tensors even under
+    ``create_graph``, and a second derivative through it raises."""
+    from .grad_mode import no_grad
+
+    def wrapper(ctx, *grads):
+        with no_grad():
+            result = backward(ctx, *grads)
+        if _state.enabled and any(g is not None and g._requires_grad for g in grads):
+            result = tuple(r if r is None else _make_tensor(r.data, True, _NotDifferentiable())
+                           for r in (result if isinstance(result, tuple) else (result,)))
+            result = result if len(result) > 1 else result[0]
+        return result
+    return wrapper
+
+
+class _NotDifferentiable(Function):
+    def __init__(self):
+        self._edges = ()
+        self._saved = ()
+        self._freed = False
+        self._pre_hooks = None
+        self.needs_input_grad = ()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        raise RuntimeError("trying to differentiate twice a function that was marked with "
+                           "@once_differentiable")
+
+
+from .tensor import Tensor, _make_tensor  # noqa: E402  (the two modules refer to each other)

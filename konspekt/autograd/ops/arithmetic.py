@@ -1,0 +1,320 @@
+"""Arithmetic: + − × ÷ and powers, negation, absolute value, sign; torch's type promotion.
+
+Backward rules (the lecture's elementwise rules, then reduced back over broadcast dimensions):
+  y = a + b:  ∂L/∂a = g,          ∂L/∂b = g
+  y = a − b:  ∂L/∂a = g,          ∂L/∂b = −g
+  y = a ∘ b:  ∂L/∂a = g ∘ b,      ∂L/∂b = g ∘ a                      (Hadamard product)
+  y = a / b:  ∂L/∂a = g / b,      ∂L/∂b = −g ∘ y / b
+  y = a^b:    ∂L/∂a = g ∘ b a^(b−1),  ∂L/∂b = g ∘ y ∘ ln a   (0 where a = 0, b ≥ 0, as torch)
+  y = |a|:    ∂L/∂a = g ∘ sign(a)
+"""
+
+from ..backend import ndarray, xp
+from ..dtype import get_default_dtype
+from ..function import Function
+from ..tensor import Tensor, _make_tensor
+from .shape import sum_to_shape
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def result_dtype(a, b):
+    """The dtype of a ∘ b for two arrays, by torch's rule.
+
+    The higher category (bool < integer < floating) wins; within a category a tensor with
+    dimensions beats a 0-d one; otherwise the wider type.
+    """
+    da, db = a.dtype, b.dtype
+    if da == db:
+        return da
+    ka, kb = _CATEGORY[da.kind], _CATEGORY[db.kind]
+    if ka != kb:
+        return da if ka > kb else db
+    if (a.ndim == 0) != (b.ndim == 0):
+        return db if a.ndim == 0 else da
+    return xp.promote_types(da, db)
+
+
+def _scalar_for(scalar, tensor):
+    """A Python number as an operand of ``tensor``, and ``tensor`` cast if the number needs it."""
+    if isinstance(scalar, xp.generic):
+        scalar = scalar.item()
+    kind = tensor.data.dtype.kind
+    if isinstance(scalar, float) and kind != "f":
+        tensor = tensor.to(get_default_dtype())
+    elif isinstance(scalar, int) and not isinstance(scalar, bool) and kind == "b":
+        tensor = tensor.to("int64")
+    elif not isinstance(scalar, (int, float)):
+        raise TypeError(f"unsupported operand type: expected a Tensor or a number, got "
+                        f"{type(scalar).__name__}")
+    return scalar, tensor
+
+
+def promote(a, b):
+    """Bring two operands (Tensors, arrays or numbers) to torch's common dtype."""
+    if isinstance(a, ndarray):
+        a = _make_tensor(a)
+    if isinstance(b, ndarray):
+        b = _make_tensor(b)
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            if a.data.dtype != b.data.dtype:
+                target = result_dtype(a.data, b.data)
+                if a.data.dtype != target:
+                    a = a.to(target)
+                if b.data.dtype != target:
+                    b = b.to(target)
+            return a, b
+        b, a = _scalar_for(b, a)
+        return a, b
+    if isinstance(b, Tensor):
+        return _scalar_for(a, b)
+    raise TypeError(f"expected at least one Tensor operand, got {type(a).__name__} and "
+                    f"{type(b).__name__}")
+
+
+def broadcast_error(a, b):
+    """The RuntimeError torch raises for shapes that do not broadcast."""
+    sa, sb = xp.shape(a.data if isinstance(a, Tensor) else a), xp.shape(
+        b.data if isinstance(b, Tensor) else b)
+    for i in range(1, max(len(sa), len(sb)) + 1):
+        da = sa[-i] if i <= len(sa) else 1
+        db = sb[-i] if i <= len(sb) else 1
+        if da != db and da != 1 and db != 1:
+            dim = max(len(sa), len(sb)) - i
+            return RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b "
+                                f"({db}) at non-singleton dimension {dim}")
+    return RuntimeError(f"shapes {list(sa)} and {list(sb)} cannot be broadcast together")
+
+
+def _binary(function, a, b):
+    a, b = promote(a, b)
+    try:
+        return function.apply(a, b)
+    except ValueError:
+        raise broadcast_error(a, b) from None
+
+
+def _shape(x):
+    return x.shape if type(x) is ndarray else ()
+
+
+class Add(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = _shape(a), _shape(b)
+        return a + b
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb = ctx.shapes
+        need_a, need_b = ctx.needs_input_grad
+        return (sum_to_shape(g, sa) if need_a else None,
+                sum_to_shape(g, sb) if need_b else None)
+
+
+class Sub(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = _shape(a), _shape(b)
+        return a - b
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb = ctx.shapes
+        need_a, need_b = ctx.needs_input_grad
+        return (sum_to_shape(g, sa) if need_a else None,
+                sum_to_shape(-g, sb) if need_b else None)
+
+
+class Mul(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        ctx.shapes = _shape(a), _shape(b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        need_a, need_b = ctx.needs_input_grad
+        return (sum_to_shape(g * b, sa) if need_a else None,
+                sum_to_shape(g * a, sb) if need_b else None)
+
+
+class Div(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        out = a / b
+        ctx.save_for_backward(b, out)
+        ctx.shapes = _shape(a), _shape(b)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        b, out = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        need_a, need_b = ctx.needs_input_grad
+        ga = g / b
+        return (sum_to_shape(ga, sa) if need_a else None,
+                sum_to_shape(-ga * out, sb) if need_b else None)
+
+
+class Neg(Function):
+    @staticmethod
+    def forward(ctx, a):
+        return -a
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class Pow(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        out = a ** b
+        ctx.save_for_backward(a, b, out)
+        ctx.shapes = _shape(a), _shape(b)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, out = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        need_a, need_b = ctx.needs_input_grad
+        ga = gb = None
+        if need_a:
+            if isinstance(b, Tensor):
+                ga = sum_to_shape(g * b * a ** (b - 1), sa)
+            elif b == 0:
+                ga = g * 0
+            elif b == 2:
+                ga = g * (2 * a)
+            else:
+                ga = g * (b * a ** (b - 1))
+        if need_b:
+            if isinstance(a, Tensor):
+                # ln 0 = −inf, but a^b has slope 0 in b there (0^b = 0 for b > 0): torch's mask.
+                zero = (a.data == 0) & (b.data >= 0) if isinstance(b, Tensor) else a.data == 0
+                safe_a = a.masked_fill(zero, 1.0)
+                gb = sum_to_shape((g * out * safe_a.log()).masked_fill(zero, 0.0), sb)
+            else:
+                gb = g * out * float(xp.log(a))
+        return ga, gb
+
+
+class Abs(Function):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return xp.abs(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * xp.sign(a.data)
+
+
+class Sign(Function):
+    @staticmethod
+    def forward(ctx, a):
+        return xp.sign(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0
+
+
+def add(input, other, *, alpha=1):
+    """input + alpha · other, broadcast."""
+    if alpha != 1:
+        other = other * alpha
+    return _binary(Add, input, other)
+
+
+def sub(input, other, *, alpha=1):
+    """input − alpha · other, broadcast."""
+    if alpha != 1:
+        other = other * alpha
+    return _binary(Sub, input, other)
+
+
+def mul(input, other):
+    """The elementwise (Hadamard) product, broadcast."""
+    return _binary(Mul, input, other)
+
+
+def div(input, other, *, rounding_mode=None):
+    """input / other, true division (integers give the default float dtype), broadcast.
+
+    ``rounding_mode='trunc'`` or ``'floor'`` rounds the quotient, which has no gradient.
+    """
+    a, b = promote(input, other)
+    if rounding_mode is not None:
+        if rounding_mode not in ("trunc", "floor"):
+            raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got "
+                             f"{rounding_mode!r}")
+        q = _binary(Div, a, b).detach()
+        q = q.trunc() if rounding_mode == "trunc" else q.floor()
+        dt = a.data.dtype if isinstance(a, Tensor) else b.data.dtype
+        return q.to(dt) if dt.kind != "f" else q
+    for side in (a, b):
+        if isinstance(side, Tensor) and side.data.dtype.kind != "f":
+            a = a.to(get_default_dtype()) if isinstance(a, Tensor) else float(a)
+            b = b.to(get_default_dtype()) if isinstance(b, Tensor) else float(b)
+            break
+    return _binary(Div, a, b)
+
+
+def true_divide(input, other):
+    return div(input, other)
+
+
+def floor_divide(input, other):
+    return div(input, other, rounding_mode="floor")
+
+
+def remainder(input, other):
+    """input − floor(input / other) · other (Python's sign convention, as torch)."""
+    return input - floor_divide(input, other) * other
+
+
+def pow(input, exponent):
+    """input ** exponent, broadcast; either side may be a number."""
+    a, b = promote(input, exponent)
+    if isinstance(a, Tensor) and a.data.dtype.kind != "f" and isinstance(b, float):
+        a = a.to(get_default_dtype())
+    if isinstance(b, int) and isinstance(a, Tensor) and a.data.dtype.kind in "iu" and b < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    try:
+        return Pow.apply(a, b)
+    except ValueError:
+        raise broadcast_error(a, b) from None
+
+
+def neg(input):
+    return Neg.apply(input)
+
+
+def abs(input):
+    return Abs.apply(input)
+
+
+def sign(input):
+    return Sign.apply(input)
+
+
+def reciprocal(input):
+    """1 / input."""
+    return div(1.0, input)
+
+
+def square(input):
+    return pow(input, 2)
+
+
+def rsub(input, other, *, alpha=1):
+    """other − alpha · input."""
+    return sub(other, input, alpha=alpha) if alpha == 1 else sub(other, input * alpha)

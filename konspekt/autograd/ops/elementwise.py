@@ -1,0 +1,391 @@
+"""Elementwise functions y = f(x), whose backward is the lecture's rule ∂L/∂x = f′(x) ∘ g.
+
+  exp: f′ = y            log: 1/x            log1p: 1/(1 + x)      expm1: y + 1
+  sqrt: 1/(2y)           rsqrt: −y³/2        sin: cos x            cos: −sin x
+  tan: 1 + y²            atan: 1/(1 + x²)    tanh: 1 − y²          sigmoid: y(1 − y)
+  relu: [x > 0]          erf: 2/√π·e^(−x²)   clamp: [lo ≤ x ≤ hi]
+Where the derivative is written with the output y, backward reuses the saved output.
+``maximum``/``minimum`` send the gradient to the larger/smaller input and split it evenly on a
+tie, as torch does; ``where`` routes it by the condition.
+"""
+
+import math
+
+import scipy.special
+
+from ..backend import xp
+from ..dtype import get_default_dtype
+from ..function import Function
+from ..tensor import Tensor, _make_tensor
+from .arithmetic import broadcast_error, promote
+from .shape import sum_to_shape
+
+
+def _floating(t):
+    """Integer and bool inputs to a floating function are first cast to the default dtype."""
+    return t if t.data.dtype.kind == "f" else t.to(get_default_dtype())
+
+
+class Exp(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = xp.exp(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * y
+
+
+class Log(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return xp.log(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / x
+
+
+class Log1p(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return xp.log1p(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / (x + 1)
+
+
+class Expm1(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = xp.expm1(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * (y + 1)
+
+
+class Sqrt(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = xp.sqrt(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g / (2 * y)
+
+
+class Rsqrt(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = 1 / xp.sqrt(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * (-0.5 * y ** 3)
+
+
+class Sin(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return xp.sin(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * x.cos()
+
+
+class Cos(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return xp.cos(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return -g * x.sin()
+
+
+class Tan(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = xp.tan(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * (1 + y * y)
+
+
+class Atan(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return xp.arctan(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / (1 + x * x)
+
+
+class Tanh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = xp.tanh(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * (1 - y * y)
+
+
+class Sigmoid(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = scipy.special.expit(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * (y * (1 - y))
+
+
+class Relu(Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = xp.maximum(x, 0)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * (y.data > 0).astype(g.data.dtype)
+
+
+class Erf(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return scipy.special.erf(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * (2 / math.sqrt(math.pi)) * (-x * x).exp()
+
+
+class ZeroGradient(Function):
+    """Piecewise-constant functions (floor, ceil, round, trunc): the derivative is 0 a.e."""
+
+    @staticmethod
+    def forward(ctx, x, function):
+        return function(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0, None
+
+
+class Clamp(Function):
+    @staticmethod
+    def forward(ctx, x, low, high):
+        ctx.save_for_backward(x)
+        ctx.low, ctx.high = low, high
+        return xp.clip(x, low, high)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        inside = xp.ones(x.shape, dtype=bool)
+        if ctx.low is not None:
+            inside &= x.data >= ctx.low
+        if ctx.high is not None:
+            inside &= x.data <= ctx.high
+        return g * inside.astype(g.data.dtype)
+
+
+class Extremum(Function):
+    """maximum (larger=True) or minimum of two tensors."""
+
+    @staticmethod
+    def forward(ctx, a, b, larger):
+        ctx.save_for_backward(a, b)
+        ctx.larger = larger
+        ctx.shapes = a.shape, b.shape
+        return xp.maximum(a, b) if larger else xp.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        wins = (a.data > b.data) if ctx.larger else (a.data < b.data)
+        share = wins + 0.5 * (a.data == b.data)
+        share = share.astype(g.data.dtype)
+        sa, sb = ctx.shapes
+        return sum_to_shape(g * share, sa), sum_to_shape(g * (1 - share), sb), None
+
+
+class Where(Function):
+    @staticmethod
+    def forward(ctx, condition, a, b):
+        ctx.condition = condition
+        ctx.shapes = xp.shape(a), xp.shape(b)
+        return xp.where(condition, a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        c = ctx.condition
+        sa, sb = ctx.shapes
+        need_a, need_b = ctx.needs_input_grad[1:]
+        zero = _make_tensor(xp.zeros((), dtype=g.data.dtype))
+        return (None,
+                sum_to_shape(Where.apply(c, g, zero), sa) if need_a else None,
+                sum_to_shape(Where.apply(c, zero, g), sb) if need_b else None)
+
+
+def _unary(function):
+    def apply(input):
+        return function.apply(_floating(input))
+    return apply
+
+
+exp = _unary(Exp)
+log = _unary(Log)
+log1p = _unary(Log1p)
+expm1 = _unary(Expm1)
+sqrt = _unary(Sqrt)
+rsqrt = _unary(Rsqrt)
+sin = _unary(Sin)
+cos = _unary(Cos)
+tan = _unary(Tan)
+atan = arctan = _unary(Atan)
+tanh = _unary(Tanh)
+sigmoid = _unary(Sigmoid)
+erf = _unary(Erf)
+for _f, _name in ((exp, "exp"), (log, "log"), (log1p, "log1p"), (expm1, "expm1"),
+                  (sqrt, "sqrt"), (rsqrt, "rsqrt"), (sin, "sin"), (cos, "cos"), (tan, "tan"),
+                  (atan, "atan"), (tanh, "tanh"), (sigmoid, "sigmoid"), (erf, "erf")):
+    _f.__name__ = _f.__qualname__ = _name
+    _f.__doc__ = f"Elementwise {_name}; see the module docstring for its derivative."
+
+
+def log2(input):
+    return log(input) * (1 / math.log(2))
+
+
+def log10(input):
+    return log(input) * (1 / math.log(10))
+
+
+def relu(input):
+    """max(0, x) elementwise."""
+    return Relu.apply(input)
+
+
+def floor(input):
+    return ZeroGradient.apply(input, xp.floor)
+
+
+def ceil(input):
+    return ZeroGradient.apply(input, xp.ceil)
+
+
+def round(input, decimals=0):
+    return ZeroGradient.apply(input, lambda x: xp.round(x, decimals))
+
+
+def trunc(input):
+    return ZeroGradient.apply(input, xp.trunc)
+
+
+def clamp(input, min=None, max=None):
+    """Limit values to [min, max]; tensor bounds go through ``maximum``/``minimum``."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = input
+        if min is not None:
+            out = maximum(out, min if isinstance(min, Tensor) else _make_tensor(
+                xp.asarray(min, dtype=input.data.dtype)))
+        if max is not None:
+            out = minimum(out, max if isinstance(max, Tensor) else _make_tensor(
+                xp.asarray(max, dtype=input.data.dtype)))
+        return out
+    if isinstance(min, float) or isinstance(max, float):
+        input = _floating(input)
+    return Clamp.apply(input, min, max)
+
+
+clip = clamp
+
+
+def _extremum(a, b, larger):
+    if not isinstance(b, Tensor):
+        raise TypeError(f"{'maximum' if larger else 'minimum'}(): argument 'other' must be "
+                        f"Tensor, not {type(b).__name__}")
+    a, b = promote(a, b)
+    try:
+        return Extremum.apply(a, b, larger)
+    except ValueError:
+        raise broadcast_error(a, b) from None
+
+
+def maximum(input, other):
+    """The elementwise larger of two tensors (gradient split evenly on ties)."""
+    return _extremum(input, other, True)
+
+
+def minimum(input, other):
+    """The elementwise smaller of two tensors (gradient split evenly on ties)."""
+    return _extremum(input, other, False)
+
+
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` holds, else ``other``; with one argument, ``nonzero``."""
+    if input is None and other is None:
+        from .indexing import nonzero
+        return nonzero(condition, as_tuple=True)
+    c = condition.data if isinstance(condition, Tensor) else xp.asarray(condition)
+    if c.dtype != bool:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {condition.dtype if isinstance(condition, Tensor) else c.dtype}")
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        input = _make_tensor(xp.asarray(input, dtype=get_default_dtype().numpy
+                                        if isinstance(input, float) else None))
+    a, b = promote(input, other)
+    try:
+        return Where.apply(c, a, b)
+    except ValueError:
+        sa, sb = (xp.shape(x.data if isinstance(x, Tensor) else x) for x in (a, b))
+        try:
+            both = xp.broadcast_shapes(sa, sb)
+        except ValueError:
+            raise broadcast_error(a, b) from None
+        raise broadcast_error(c, xp.empty(both)) from None
