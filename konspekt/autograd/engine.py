@@ -23,6 +23,10 @@ def _as_tuple(x):
 
 
 def _initial_gradients(outputs, grad_outputs):
+    if grad_outputs is None and len(outputs) == 1:  # loss.backward(): the common case
+        out = outputs[0]
+        if isinstance(out, Tensor) and out._requires_grad and out.data.size == 1:
+            return [_make_tensor(xp.ones_like(out.data))]
     grads = []
     for i, out in enumerate(outputs):
         if not isinstance(out, Tensor):
@@ -47,19 +51,23 @@ def _initial_gradients(outputs, grad_outputs):
 
 
 def _graph(roots):
-    """Count, for each node or leaf, how many edges of the graph reach it."""
+    """Count, for each node or leaf, how many edges of the graph reach it.
+
+    A node is pushed for a visit the first time an edge reaches it, so the counts double as the
+    record of what has been seen.
+    """
     pending = {}
     stack = [r for r in roots if isinstance(r, Function)]
-    seen = set(stack)
     while stack:
-        node = stack.pop()
-        for e in node._edges:
+        for e in stack.pop()._edges:
             if e is None:
                 continue
-            pending[e] = pending.get(e, 0) + 1
-            if e not in seen and isinstance(e, Function):
-                seen.add(e)
-                stack.append(e)
+            if e in pending:
+                pending[e] += 1
+            else:
+                pending[e] = 1
+                if isinstance(e, Function):
+                    stack.append(e)
     return pending
 
 
@@ -100,49 +108,72 @@ def _run(roots, root_grads, retain_graph, create_graph, capture=None):
             if pending.get(r, 0) == 0:
                 ready.append(r)
     captured = {}
-    mode = enable_grad() if create_graph else no_grad()
-    given_to_leaves = set()
-    with mode:
+    # Arrays a leaf must not own without copying: the caller's own gradient arguments.
+    given_to_leaves = {id(g.data) for g in root_grads}
+    with enable_grad() if create_graph else no_grad():
         while ready:
             node = ready.pop()
             g = buffers.pop(node, None)
-            if capture is not None and node in capture and g is not None:
+            if capture is not None and g is not None and node in capture:
                 g = _call_hooks(node, g)
                 captured[node] = g
+                hooked = True
+            else:
+                hooked = False
             if not isinstance(node, Function):
                 if g is not None and capture is None:
                     _accumulate(node, g, create_graph, given_to_leaves)
                 continue
             edges = node._edges
-            run = g is not None and (needed is None or node in needed)
-            if run:
-                if capture is None or node not in capture:
+            grads = None
+            if g is not None and (needed is None or node in needed):
+                if node._pre_hooks and not hooked:
                     g = _call_hooks(node, g)
                 grads = type(node).backward(node, g)
-                if not isinstance(grads, tuple):
+                if type(grads) is not tuple:
                     grads = (grads,)
-                if len(grads) < len(edges) and not any(edges[len(grads):]):
-                    # Trailing options (dim, keepdim …) need no gradient from backward.
-                    grads = grads + (None,) * (len(edges) - len(grads))
                 if len(grads) != len(edges):
-                    raise RuntimeError(f"function {node.name()} returned an incorrect number of "
-                                       f"gradients (expected {len(edges)}, got {len(grads)})")
-                if not retain_graph:
-                    node._freed = bool(node._saved)
+                    grads = _pad_gradients(node, grads, edges)
+                if not retain_graph and node._saved:
+                    node._freed = True
                     node._saved = ()
             for i, e in enumerate(edges):
                 if e is None:
                     continue
-                if run and grads[i] is not None:
+                if grads is not None:
                     gi = grads[i]
-                    if not isinstance(gi, Tensor):
-                        gi = _make_tensor(xp.asarray(gi))
-                    previous = buffers.get(e)
-                    buffers[e] = gi if previous is None else previous + gi
-                pending[e] -= 1
-                if pending[e] == 0:
+                    if gi is not None:
+                        if type(gi) is not Tensor:
+                            gi = _as_gradient(gi, node)
+                        previous = buffers.get(e)
+                        if previous is None:
+                            buffers[e] = gi
+                        elif create_graph:
+                            buffers[e] = previous + gi  # recorded: the sum is differentiated too
+                        else:
+                            buffers[e] = _make_tensor(previous.data + gi.data)
+                count = pending[e] - 1
+                pending[e] = count
+                if count == 0:
                     ready.append(e)
     return captured
+
+
+def _as_gradient(value, node):
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, xp.ndarray):
+        return _make_tensor(value)
+    raise TypeError(f"function {node.name()} returned a gradient of type {type(value).__name__};"
+                    " expected a Tensor or None")
+
+
+def _pad_gradients(node, grads, edges):
+    # Trailing options of forward (dim, keepdim …) need no gradient from backward.
+    if len(grads) < len(edges) and not any(edges[len(grads):]):
+        return grads + (None,) * (len(edges) - len(grads))
+    raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
+                       f"(expected {len(edges)}, got {len(grads)})")
 
 
 def _call_hooks(node, g):
@@ -160,19 +191,20 @@ def _accumulate(leaf, g, create_graph, given_to_leaves):
     if g.shape != leaf.data.shape:
         raise RuntimeError(f"the gradient computed for a leaf has shape {list(g.shape)}, "
                            f"expected {list(leaf.data.shape)}")
-    if not create_graph:
-        data = g.data
-        # A gradient array can be shared (x + x sends one array twice) or be a read-only
-        # broadcast view; the leaf must own a writable copy before later in-place updates.
-        if (not data.flags.writeable or data.base is not None or id(data) in given_to_leaves
-                or data.dtype != leaf.data.dtype):
-            data = data.astype(leaf.data.dtype, copy=True)
-        given_to_leaves.add(id(data))
-        g = _make_tensor(data)
-    if leaf._grad is None:
-        leaf._grad = g
-    else:
-        leaf._grad = leaf._grad + g
+    if create_graph:
+        leaf._grad = g if leaf._grad is None else leaf._grad + g
+        return
+    data = g.data
+    if leaf._grad is not None:
+        leaf._grad = _make_tensor(leaf._grad.data + data)
+        return
+    # A gradient array can be shared (x + x sends one array to x twice, y = x + w to both) or be
+    # a read-only broadcast view (a view has a base); the leaf must own its .grad, since
+    # optimisers update it in place.
+    if data.base is not None or id(data) in given_to_leaves or data.dtype != leaf.data.dtype:
+        data = data.astype(leaf.data.dtype, copy=True)
+    given_to_leaves.add(id(data))
+    leaf._grad = _make_tensor(data)
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):

@@ -15,6 +15,8 @@ Tensor (so second derivatives flow through it), the output's array as the output
 node), anything else as a constant.
 """
 
+import weakref
+
 from .backend import ndarray, xp
 from .grad_mode import _state
 
@@ -30,15 +32,6 @@ class _Constant:
     def __init__(self, array):
         self.array = array
 
-
-class _SavedInput:
-    """A saved input tensor with its version at save time, to catch in-place changes."""
-
-    __slots__ = ("tensor", "version")
-
-    def __init__(self, tensor, version):
-        self.tensor = tensor
-        self.version = version
 
 
 class Function:
@@ -72,6 +65,16 @@ class Function:
     # shares the input's version counter, so an in-place change through either is noticed.
     is_view = False
 
+    # Node state a fresh node starts with; kept as class attributes so that recording a node
+    # writes only what differs.
+    _to_save = None
+    _saved = ()
+    _versions = ()
+    _pre_hooks = None
+    _freed = False
+    _edges = ()
+    _n_inputs = None
+
     @staticmethod
     def forward(ctx, *args, **kwargs):
         raise NotImplementedError("a Function subclass must define forward(ctx, *arrays)")
@@ -84,61 +87,63 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         ctx = _new(cls)
-        ctx._to_save = None
-        arrays = []
-        record = False
-        for a in args:
-            if isinstance(a, Tensor):
-                arrays.append(a.data)
-                if a._requires_grad:
-                    record = True
-            else:
-                arrays.append(a)
-        out = cls.forward(ctx, *arrays, **kwargs)
-        if type(out) is not ndarray:
-            out = xp.asarray(out)
-        result = _make_tensor(out)
-        if cls.is_view:
+        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+        raw = cls.forward(ctx, *arrays, **kwargs)
+        # NumPy returns scalars from 0-d computations; a tensor always holds an array.
+        out = raw if type(raw) is ndarray else xp.asarray(raw)
+        result = _new(Tensor)  # _make_tensor, inlined: this line runs for every operation
+        result.data = out
+        result._grad = result.grad_fn = result._version_counter = result._hooks = None
+        result._requires_grad = result._retains_grad = False
+        if cls.is_view and xp.may_share_memory(out, arrays[0]):  # reshape may have copied
             result._version_counter = args[0]._version_counter_shared()
-        if record and _state.enabled and out.dtype.kind == "f":
-            ctx._link(args, arrays, result)
+        if _state.enabled and out.dtype.kind == "f":
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    ctx._link(args, arrays, result, raw)
+                    break
         return result
 
-    def _link(self, args, arrays, result):
-        edges = []
-        needs = []
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                edges.append(a.grad_fn if a.grad_fn is not None else a)
-                needs.append(True)
-            else:
-                edges.append(None)
-                needs.append(False)
-        self._edges = tuple(edges)
-        self.needs_input_grad = tuple(needs)
-        self._pre_hooks = None
-        self._freed = False
+    def _link(self, args, arrays, result, raw):
+        self._edges = tuple([(a.grad_fn or a) if isinstance(a, Tensor) and a._requires_grad
+                             else None for a in args])
+        if not isinstance(args[-1], Tensor):
+            # Trailing options (dim, keepdim, exponent …) are not inputs of the node.
+            n = len(args) - 1
+            while n and not isinstance(args[n - 1], Tensor):
+                n -= 1
+            self._n_inputs = n
         result._requires_grad = True
         result.grad_fn = self
         to_save = self._to_save
         if to_save is None:
-            self._saved = ()
             return
+        # An input is saved as the Tensor itself with its version beside it (to catch in-place
+        # changes before backward), the output as a marker, anything else as a constant.
         saved = []
+        versions = []
         for s in to_save:
-            if s is result.data:
+            if s is raw or s is result.data:
                 saved.append(_OUTPUT)
                 counter = result._version_counter_shared()
                 self._output = (result.data, counter, counter[0])
                 continue
             for a, arr in zip(args, arrays):
                 if s is arr and isinstance(a, Tensor):
-                    saved.append(_SavedInput(a, a._version))
+                    saved.append(a)
+                    counter = a._version_counter
+                    versions.append(0 if counter is None else counter[0])
                     break
             else:
                 saved.append(_Constant(s) if isinstance(s, ndarray) else s)
         self._saved = tuple(saved)
+        self._versions = versions
         self._to_save = None
+
+    @property
+    def needs_input_grad(self):
+        """For each positional input, whether backward must return its gradient."""
+        return tuple([e is not None for e in self._edges])
 
     # ---- the context API used inside forward and backward -------------------------------------
 
@@ -157,17 +162,18 @@ class Function:
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
         out = []
+        versions = iter(self._versions)
         for s in self._saved:
             if s is _OUTPUT:
                 array, counter, version = self._output
                 if counter[0] != version:
                     self._raise_modified(array.shape, counter[0], version, "output 0 of")
                 out.append(_make_tensor(array, _state.enabled, self if _state.enabled else None))
-            elif type(s) is _SavedInput:
-                if s.tensor._version != s.version:
-                    self._raise_modified(s.tensor.shape, s.tensor._version, s.version,
-                                         "an input of")
-                out.append(s.tensor)
+            elif isinstance(s, Tensor):
+                version = next(versions)
+                if s._version != version:
+                    self._raise_modified(s.shape, s._version, version, "an input of")
+                out.append(s)
             elif type(s) is _Constant:
                 out.append(_make_tensor(s.array))
             else:
@@ -188,7 +194,9 @@ class Function:
 
     @property
     def next_functions(self):
-        return tuple((_edge_node(e), 0) for e in self._edges)
+        """One (node, 0) pair per tensor input: its grad_fn, the AccumulateGrad of a leaf, or
+        None when it needs no gradient."""
+        return tuple((_edge_node(e), 0) for e in self._edges[:self._n_inputs])
 
     def register_prehook(self, hook):
         """Call ``hook(grad_output)`` before this node's backward; it may return a new gradient."""
@@ -201,12 +209,20 @@ class Function:
 
 
 class AccumulateGrad:
-    """The node of a leaf tensor in ``next_functions``: it stores the gradient in ``.grad``."""
+    """The node of a leaf tensor in ``next_functions``: it stores the gradient in ``.grad``.
 
-    __slots__ = ("variable",)
+    One per leaf, kept only as long as the leaf lives (it refers to the leaf weakly).
+    """
+
+    __slots__ = ("_variable",)
 
     def __init__(self, variable):
-        self.variable = variable
+        key = id(variable)
+        self._variable = weakref.ref(variable, lambda _: _accumulators.pop(key, None))
+
+    @property
+    def variable(self):
+        return self._variable()
 
     def name(self):
         return "AccumulateGrad"
@@ -219,10 +235,18 @@ class AccumulateGrad:
         return f"<AccumulateGrad object at {id(self):#x}>"
 
 
+# id(leaf) → its AccumulateGrad (keyed by id: tensors compare elementwise, so they cannot be
+# the keys of a weak dictionary); an entry leaves when its leaf is collected.
+_accumulators = {}
+
+
 def _edge_node(edge):
     if edge is None or isinstance(edge, Function):
         return edge
-    return AccumulateGrad(edge)
+    node = _accumulators.get(id(edge))
+    if node is None or node.variable is not edge:
+        node = _accumulators[id(edge)] = AccumulateGrad(edge)
+    return node
 
 
 def once_differentiable(backward):
@@ -242,13 +266,6 @@ def once_differentiable(backward):
 
 
 class _NotDifferentiable(Function):
-    def __init__(self):
-        self._edges = ()
-        self._saved = ()
-        self._freed = False
-        self._pre_hooks = None
-        self.needs_input_grad = ()
-
     @staticmethod
     def backward(ctx, grad_output):
         raise RuntimeError("trying to differentiate twice a function that was marked with "

@@ -24,6 +24,12 @@ def _outputs(function, inputs):
     return tuple(o for o in _as_tuple(function(*inputs)) if isinstance(o, Tensor))
 
 
+def _output_values(function, inputs):
+    # Copies: an output may share memory with an input (the gradient of a sum is the cotangent
+    # itself), and the inputs are perturbed in place.
+    return [o.data.copy() for o in _outputs(function, inputs)]
+
+
 def _numerical_jacobians(function, inputs, eps):
     """For each differentiable input, the (n_out_total, n_in) matrix of central differences."""
     # Evaluated with grad mode on: for gradgradcheck the function is itself a backward pass.
@@ -40,11 +46,11 @@ def _numerical_jacobians(function, inputs, eps):
         for i in range(flat.size):
             original = flat[i].item()
             flat[i] = original + eps
-            plus = _outputs(function, inputs)
+            plus = _output_values(function, inputs)
             flat[i] = original - eps
-            minus = _outputs(function, inputs)
+            minus = _output_values(function, inputs)
             flat[i] = original
-            J[:, i] = xp.concatenate([((p.data - m.data) / (2 * eps)).reshape(-1)
+            J[:, i] = xp.concatenate([((p - m) / (2 * eps)).reshape(-1)
                                       for p, m in zip(plus, minus)])
         jacobians.append(J)
     return jacobians

@@ -229,8 +229,8 @@ class Tensor:
         return t
 
     def detach_(self):
-        if self.grad_fn is not None and self.grad_fn.is_view if hasattr(self.grad_fn,
-                                                                         "is_view") else False:
+        """Cut this tensor from the graph in place: it becomes a leaf that does not require grad."""
+        if self.grad_fn is not None and type(self.grad_fn).is_view:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self.grad_fn = None
         self._requires_grad = False
@@ -252,8 +252,7 @@ class Tensor:
         inputs : sequence of Tensor, optional
             Accumulate only into these tensors' ``.grad``.
         """
-        from .engine import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when the gradient of this tensor is computed.
@@ -400,3 +399,6 @@ def _check_dim(dim, ndim):
         raise IndexError(f"Dimension out of range (expected to be in range of "
                          f"[{-size}, {size - 1}], but got {dim})")
     return dim % size
+
+
+from . import engine as _engine  # noqa: E402  (engine builds on Tensor; imported last)

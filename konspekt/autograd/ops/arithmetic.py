@@ -5,9 +5,14 @@ Backward rules (the lecture's elementwise rules, then reduced back over broadcas
   y = a − b:  ∂L/∂a = g,          ∂L/∂b = −g
   y = a ∘ b:  ∂L/∂a = g ∘ b,      ∂L/∂b = g ∘ a                      (Hadamard product)
   y = a / b:  ∂L/∂a = g / b,      ∂L/∂b = −g ∘ y / b
-  y = a^b:    ∂L/∂a = g ∘ b a^(b−1),  ∂L/∂b = g ∘ y ∘ ln a   (0 where a = 0, b ≥ 0, as torch)
+  y = a^b:    ∂L/∂a = g ∘ b a^(b−1)  (0 where b = 0),  ∂L/∂b = g ∘ y ∘ ln a  (0 where a = 0,
+              b ≥ 0), the values torch takes where the formula reads 0 · ∞
   y = |a|:    ∂L/∂a = g ∘ sign(a)
+  y = a mod b = a − b⌊a/b⌋:  ∂L/∂a = g,  ∂L/∂b = −g ∘ ⌊a/b⌋
+  ⌊a/b⌋ and trunc(a/b) are piecewise constant: their derivative is 0.
 """
+
+import math
 
 from ..backend import ndarray, xp
 from ..dtype import get_default_dtype
@@ -88,7 +93,14 @@ def broadcast_error(a, b):
 
 
 def _binary(function, a, b):
-    a, b = promote(a, b)
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            if a.data.dtype != b.data.dtype:
+                a, b = promote(a, b)
+        elif not (type(b) is float and a.data.dtype.kind == "f"):
+            a, b = promote(a, b)
+    else:
+        a, b = promote(a, b)
     try:
         return function.apply(a, b)
     except ValueError:
@@ -161,6 +173,44 @@ class Div(Function):
                 sum_to_shape(-ga * out, sb) if need_b else None)
 
 
+class RoundedDiv(Function):
+    """a / b rounded down (mode "floor") or toward zero ("trunc")."""
+
+    @staticmethod
+    def forward(ctx, a, b, mode):
+        ctx.shapes = _shape(a), _shape(b)
+        if mode == "floor":
+            # floor_divide works from fmod, so 1 // 0.1 is 9 as in torch, not ⌊10.0⌋.
+            return xp.floor_divide(a, b)
+        if xp.result_type(a, b).kind == "f":
+            return xp.trunc(a / b)
+        return xp.sign(a) * xp.sign(b) * (xp.abs(a) // xp.abs(b))
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb = ctx.shapes
+        need_a, need_b = ctx.needs_input_grad[:2]
+        zero = g * 0
+        return (sum_to_shape(zero, sa) if need_a else None,
+                sum_to_shape(zero, sb) if need_b else None, None)
+
+
+class Remainder(Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        ctx.shapes = _shape(a), _shape(b)
+        return xp.remainder(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        need_a, need_b = ctx.needs_input_grad
+        return (sum_to_shape(g, sa) if need_a else None,
+                sum_to_shape(-g * floor_divide(a, b), sb) if need_b else None)
+
+
 class Neg(Function):
     @staticmethod
     def forward(ctx, a):
@@ -187,7 +237,7 @@ class Pow(Function):
         ga = gb = None
         if need_a:
             if isinstance(b, Tensor):
-                ga = sum_to_shape(g * b * a ** (b - 1), sa)
+                ga = sum_to_shape((g * b * a ** (b - 1)).masked_fill(b.data == 0, 0.0), sa)
             elif b == 0:
                 ga = g * 0
             elif b == 2:
@@ -200,8 +250,10 @@ class Pow(Function):
                 zero = (a.data == 0) & (b.data >= 0) if isinstance(b, Tensor) else a.data == 0
                 safe_a = a.masked_fill(zero, 1.0)
                 gb = sum_to_shape((g * out * safe_a.log()).masked_fill(zero, 0.0), sb)
+            elif a == 0:
+                gb = (g * out * -math.inf).masked_fill(b.data >= 0, 0.0)
             else:
-                gb = g * out * float(xp.log(a))
+                gb = g * out * (math.log(a) if a > 0 else math.nan)
         return ga, gb
 
 
@@ -220,7 +272,7 @@ class Abs(Function):
 class Sign(Function):
     @staticmethod
     def forward(ctx, a):
-        return xp.sign(a)
+        return a.copy() if a.dtype.kind == "b" else xp.sign(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -234,8 +286,20 @@ def add(input, other, *, alpha=1):
     return _binary(Add, input, other)
 
 
+def _refuse_bool(operand, message):
+    if isinstance(operand, Tensor) and operand.data.dtype.kind == "b":
+        raise RuntimeError(message + " If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+
+
 def sub(input, other, *, alpha=1):
     """input − alpha · other, broadcast."""
+    if all(isinstance(x, Tensor) and x.data.dtype.kind == "b" for x in (input, other)):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    for operand in (input, other):
+        _refuse_bool(operand, "Subtraction, the `-` operator, with a bool tensor is not "
+                              "supported.")
     if alpha != 1:
         other = other * alpha
     return _binary(Sub, input, other)
@@ -249,23 +313,31 @@ def mul(input, other):
 def div(input, other, *, rounding_mode=None):
     """input / other, true division (integers give the default float dtype), broadcast.
 
-    ``rounding_mode='trunc'`` or ``'floor'`` rounds the quotient, which has no gradient.
+    ``rounding_mode='trunc'`` or ``'floor'`` rounds the quotient, whose derivative is 0.
     """
     a, b = promote(input, other)
     if rounding_mode is not None:
         if rounding_mode not in ("trunc", "floor"):
-            raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got "
-                             f"{rounding_mode!r}")
-        q = _binary(Div, a, b).detach()
-        q = q.trunc() if rounding_mode == "trunc" else q.floor()
-        dt = a.data.dtype if isinstance(a, Tensor) else b.data.dtype
-        return q.to(dt) if dt.kind != "f" else q
+            raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or "
+                               f"'floor' but found '{rounding_mode}'")
+        _check_integer_divisor(a, b)
+        try:
+            return RoundedDiv.apply(a, b, rounding_mode)
+        except ValueError:
+            raise broadcast_error(a, b) from None
     for side in (a, b):
         if isinstance(side, Tensor) and side.data.dtype.kind != "f":
             a = a.to(get_default_dtype()) if isinstance(a, Tensor) else float(a)
             b = b.to(get_default_dtype()) if isinstance(b, Tensor) else float(b)
             break
     return _binary(Div, a, b)
+
+
+def _check_integer_divisor(a, b):
+    """Integer division by zero has no value to give (floats give ±inf or NaN), as in torch."""
+    a, b = (xp.asarray(x.data if isinstance(x, Tensor) else x) for x in (a, b))
+    if xp.result_type(a, b).kind in "iu" and (b == 0).any():
+        raise RuntimeError("ZeroDivisionError")
 
 
 def true_divide(input, other):
@@ -278,7 +350,9 @@ def floor_divide(input, other):
 
 def remainder(input, other):
     """input − floor(input / other) · other (Python's sign convention, as torch)."""
-    return input - floor_divide(input, other) * other
+    a, b = promote(input, other)
+    _check_integer_divisor(a, b)
+    return _binary(Remainder, a, b)
 
 
 def pow(input, exponent):
@@ -295,6 +369,7 @@ def pow(input, exponent):
 
 
 def neg(input):
+    _refuse_bool(input, "Negation, the `-` operator, on a bool tensor is not supported.")
     return Neg.apply(input)
 
 

@@ -161,7 +161,24 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        return TanhDerivative.apply(g, y)
+
+
+class TanhDerivative(Function):
+    """g ∘ (1 − y²) as one operation (fewer steps in every backward pass than three); its own
+    backward gives the second derivative: ∂/∂g = 1 − y², ∂/∂y = −2 g y."""
+
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(g, y)
         return g * (1 - y * y)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, y = ctx.saved_tensors
+        need_g, need_y = ctx.needs_input_grad
+        return (gg * (1 - y * y) if need_g else None,
+                gg * g * (-2 * y) if need_y else None)
 
 
 class Sigmoid(Function):
@@ -174,7 +191,23 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        return SigmoidDerivative.apply(g, y)
+
+
+class SigmoidDerivative(Function):
+    """g ∘ y(1 − y) as one operation; ∂/∂g = y(1 − y), ∂/∂y = g(1 − 2y)."""
+
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(g, y)
         return g * (y * (1 - y))
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, y = ctx.saved_tensors
+        need_g, need_y = ctx.needs_input_grad
+        return (gg * (y * (1 - y)) if need_g else None,
+                gg * g * (1 - 2 * y) if need_y else None)
 
 
 class Relu(Function):
@@ -187,7 +220,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return g * (y.data > 0).astype(g.data.dtype)
+        return g * _make_tensor((y.data > 0).astype(g.data.dtype))
 
 
 class Erf(Function):

@@ -28,17 +28,34 @@ class LinAlgError(RuntimeError):
 
 
 class MatMul(Function):
+    """C = op(A)·op(B), op = transpose of the last two dimensions when the flag is set.
+
+    The flags let backward form G·Bᵀ and Aᵀ·G without transposing first (BLAS reads the
+    transposed layout directly), and the gradient of each flagged product is again one product:
+      ∂L/∂op(A) = G·op(B)ᵀ,  ∂L/∂op(B) = op(A)ᵀ·G,
+    transposed back when op(A) = Aᵀ or op(B) = Bᵀ.
+    """
+
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, transpose_a=False, transpose_b=False):
         ctx.save_for_backward(a, b)
-        return xp.matmul(a, b)
+        ctx.flags = transpose_a, transpose_b
+        return xp.matmul(a.swapaxes(-1, -2) if transpose_a else a,
+                         b.swapaxes(-1, -2) if transpose_b else b)
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        return (sum_to_shape(g @ b.mT, a.shape) if need_a else None,
-                sum_to_shape(a.mT @ g, b.shape) if need_b else None)
+        ta, tb = ctx.flags
+        need_a, need_b = ctx.needs_input_grad[:2]
+        ga = gb = None
+        if need_a:
+            ga = (MatMul.apply(b, g, tb, True) if ta else MatMul.apply(g, b, False, not tb))
+            ga = sum_to_shape(ga, a.shape)
+        if need_b:
+            gb = (MatMul.apply(g, a, True, ta) if tb else MatMul.apply(a, g, not ta, False))
+            gb = sum_to_shape(gb, b.shape)
+        return ga, gb
 
 
 def _check_same_dtype(a, b, name):
@@ -53,6 +70,9 @@ def matmul(input, other):
     if not isinstance(other, Tensor):
         raise TypeError(f"matmul(): argument 'other' must be Tensor, not {type(other).__name__}")
     a, b = input, other
+    x, y = a.data, b.data
+    if x.ndim == 2 and y.ndim == 2 and x.shape[1] == y.shape[0] and x.dtype == y.dtype:
+        return MatMul.apply(a, b)  # the common case, checked in one line
     if a.data.ndim == 0 or b.data.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{a.data.ndim}D and {b.data.ndim}D")

@@ -18,6 +18,7 @@ from ..backend import xp
 from ..dtype import get_default_dtype
 from ..function import Function
 from ..tensor import Tensor, _check_dim, _make_tensor
+from .shape import Expand
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
 
@@ -56,23 +57,23 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes = x.shape, axes
-        return xp.sum(x, axis=axes, keepdims=keepdim)
+        return x.sum(axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
-        return g.reshape(_kept_shape(ctx.shape, ctx.axes)).expand(ctx.shape)
+        return Expand.apply(g, ctx.shape, _kept_shape(ctx.shape, ctx.axes))
 
 
 class Mean(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes = x.shape, axes
-        return xp.mean(x, axis=axes, keepdims=keepdim)
+        return x.mean(axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
         n = _count(ctx.shape, ctx.axes)
-        return (g * (1.0 / n)).reshape(_kept_shape(ctx.shape, ctx.axes)).expand(ctx.shape)
+        return Expand.apply(g * (1.0 / n), ctx.shape, _kept_shape(ctx.shape, ctx.axes))
 
 
 class Prod(Function):
@@ -115,8 +116,7 @@ class Extreme(Function):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim, largest):
-        y = xp.amax(x, axis=axes, keepdims=keepdim) if largest else xp.amin(
-            x, axis=axes, keepdims=keepdim)
+        y = x.max(axis=axes, keepdims=keepdim) if largest else x.min(axis=axes, keepdims=keepdim)
         ctx.save_for_backward(x, y)
         ctx.axes = axes
         return y
@@ -172,7 +172,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
         input = input.to(dtype)
     elif input.data.dtype.kind in "biu":
         input = input.to("int64")
-    return Sum.apply(input, _axes(dim, input.data.ndim), keepdim)
+    return Sum.apply(input, None if dim is None else _axes(dim, input.data.ndim), keepdim)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):

@@ -1,0 +1,170 @@
+"""konspekt's autograd against torch on the same work, in one process.
+
+Two cases, one at each end of the cost spectrum:
+
+* a 10-operation chain on 4×4 tensors, where the arrays cost nothing and the time is the engine's
+  own bookkeeping per operation (recording nodes, the backward walk, accumulating .grad);
+* an MLP 256→1024→1024→10 at batch 256, where the time is the matrix products, so the engine
+  must add (almost) nothing on top of the BLAS calls.
+
+Each time is the median over repeats of the mean over a batch of iterations, after warm-up runs.
+Run with ``python benchmarks/bench_autograd.py`` or ``make bench``.
+"""
+
+import statistics
+import time
+
+import numpy as np
+import torch
+
+import konspekt as kp
+
+# The benchmark machine has 2 cores; torch would otherwise size its pool from the host.
+THREADS = 2
+
+
+def measure(step, iterations, repeats=7, warmup=3):
+    """Median seconds per call of ``step``."""
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(iterations):
+            step()
+        times.append((time.perf_counter() - start) / iterations)
+    return statistics.median(times)
+
+
+# ---- (a) a 10-operation chain on 4×4 float32 tensors --------------------------------------------
+
+def chain_data(rng):
+    return (rng.standard_normal((4, 4)).astype(np.float32),
+            rng.standard_normal((4, 4)).astype(np.float32))
+
+
+def chain_konspekt(x_np, w_np):
+    x = kp.tensor(x_np, requires_grad=True)
+    w = kp.tensor(w_np, requires_grad=True)
+
+    def step():
+        x.grad = None
+        w.grad = None
+        a = x * w
+        b = a + x
+        c = kp.tanh(b)
+        d = c @ w
+        e = kp.exp(d)
+        f = e - x
+        g = kp.sigmoid(f)
+        h = g * 2.0
+        i = kp.relu(h)
+        loss = i.sum()
+        loss.backward()
+    return step
+
+
+def chain_torch(x_np, w_np):
+    x = torch.tensor(x_np, requires_grad=True)
+    w = torch.tensor(w_np, requires_grad=True)
+
+    def step():
+        x.grad = None
+        w.grad = None
+        a = x * w
+        b = a + x
+        c = torch.tanh(b)
+        d = c @ w
+        e = torch.exp(d)
+        f = e - x
+        g = torch.sigmoid(f)
+        h = g * 2.0
+        i = torch.relu(h)
+        loss = i.sum()
+        loss.backward()
+    return step
+
+
+# ---- (b) an MLP 256→1024→1024→10, batch 256, float32 -------------------------------------------
+
+MLP_SIZES = (256, 1024, 1024, 10)
+MLP_BATCH = 256
+
+
+def mlp_data(rng):
+    X = rng.standard_normal((MLP_BATCH, MLP_SIZES[0])).astype(np.float32)
+    layers = []
+    for n_in, n_out in zip(MLP_SIZES[:-1], MLP_SIZES[1:]):
+        W = (rng.standard_normal((n_in, n_out)) / np.sqrt(n_in)).astype(np.float32)
+        b = np.zeros(n_out, dtype=np.float32)
+        layers.append((W, b))
+    return X, layers
+
+
+def mlp_konspekt(X_np, layers_np):
+    X = kp.tensor(X_np)
+    (W1, b1), (W2, b2), (W3, b3) = [(kp.tensor(W, requires_grad=True),
+                                     kp.tensor(b, requires_grad=True)) for W, b in layers_np]
+    params = (W1, b1, W2, b2, W3, b3)
+
+    def step():
+        for p in params:
+            p.grad = None
+        h1 = kp.relu(X @ W1 + b1)
+        h2 = kp.relu(h1 @ W2 + b2)
+        loss = (h2 @ W3 + b3).sum()
+        loss.backward()
+    return step
+
+
+def mlp_torch(X_np, layers_np):
+    X = torch.tensor(X_np)
+    (W1, b1), (W2, b2), (W3, b3) = [(torch.tensor(W, requires_grad=True),
+                                     torch.tensor(b, requires_grad=True)) for W, b in layers_np]
+    params = (W1, b1, W2, b2, W3, b3)
+
+    def step():
+        for p in params:
+            p.grad = None
+        h1 = torch.relu(X @ W1 + b1)
+        h2 = torch.relu(h1 @ W2 + b2)
+        loss = (h2 @ W3 + b3).sum()
+        loss.backward()
+    return step
+
+
+# ---- the table ----------------------------------------------------------------------------------
+
+CASES = [
+    # name, data, konspekt step, torch step, iterations per repeat, target ratio
+    ("10-op chain 4x4 fwd+bwd", chain_data, chain_konspekt, chain_torch, 2000, 1.5),
+    ("MLP 256-1024-1024-10 b256", mlp_data, mlp_konspekt, mlp_torch, 20, 1.0),
+]
+
+
+def _format_time(seconds):
+    return f"{seconds * 1e6:9.1f} µs" if seconds < 1e-3 else f"{seconds * 1e3:9.2f} ms"
+
+
+def main():
+    torch.set_num_threads(THREADS)
+    print(f"autograd: konspekt vs torch {torch.__version__} (numpy {np.__version__}, "
+          f"torch threads {torch.get_num_threads()}), median time per forward+backward")
+    header = f"{'case':28s} {'konspekt':>12s} {'torch':>12s} {'ratio':>7s} {'target':>7s}  result"
+    print(header)
+    print("-" * len(header))
+    results = []
+    for name, make_data, konspekt_case, torch_case, iterations, target in CASES:
+        data = make_data(np.random.default_rng(0))
+        t_konspekt = measure(konspekt_case(*data), iterations)
+        t_torch = measure(torch_case(*data), iterations)
+        ratio = t_konspekt / t_torch
+        verdict = "PASS" if ratio <= target else "MISS"
+        results.append((name, t_konspekt, t_torch, ratio, target, verdict))
+        print(f"{name:28s} {_format_time(t_konspekt):>12s} {_format_time(t_torch):>12s} "
+              f"{ratio:6.2f}x {target:6.1f}x  {verdict}")
+    return results
+
+
+if __name__ == "__main__":
+    main()
