@@ -16,10 +16,10 @@ from .autograd.dtype import (bool_ as bool, double, dtype, float, float16, float
                              half, int, int8, int16, int32, int64, long, short, uint8)
 from .autograd.ops.arithmetic import (abs, add, div, floor_divide, mul, neg, pow, reciprocal,
                                       remainder, rsub, sign, square, sub, true_divide)
-from .autograd.ops.comparison import (allclose, bitwise_not, eq, equal, ge, greater,
-                                      greater_equal, gt, isclose, isfinite, isinf, isnan, le,
-                                      less, less_equal, logical_and, logical_not, logical_or,
-                                      logical_xor, lt, ne)
+from .autograd.ops.comparison import (allclose, bitwise_and, bitwise_not, bitwise_or,
+                                      bitwise_xor, eq, equal, ge, greater, greater_equal, gt,
+                                      isclose, isfinite, isinf, isnan, le, less, less_equal,
+                                      logical_and, logical_not, logical_or, logical_xor, lt, ne)
 from .autograd.ops.conversion import clone
 from .autograd.ops.elementwise import (arctan, atan, ceil, clamp, clip, cos, erf, exp, expm1,
                                        floor, log, log1p, log2, log10, maximum, minimum, relu,

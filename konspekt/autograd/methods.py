@@ -29,7 +29,7 @@ _METHODS = {
     softmax: ["softmax", "log_softmax"],
     comparison: ["eq", "ne", "lt", "le", "gt", "ge", "less", "less_equal", "greater",
                  "greater_equal", "logical_and", "logical_or", "logical_xor", "logical_not",
-                 "bitwise_not", "isnan", "isinf", "isfinite", "equal", "isclose", "allclose"],
+                 "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor", "isnan", "isinf", "isfinite", "equal", "isclose", "allclose"],
     conversion: ["clone", "to", "type_as", "float", "double", "half", "long", "int", "bool"],
 }
 

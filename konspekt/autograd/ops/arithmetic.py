@@ -40,6 +40,16 @@ def result_dtype(a, b):
     return xp.promote_types(da, db)
 
 
+_SCALAR_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
+                      "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+                      "bool": "Bool"}
+
+
+def scalar_type_name(dtype):
+    """The name torch's error messages give a dtype ("Float", "Long" …)."""
+    return _SCALAR_TYPE_NAMES.get(dtype.name, dtype.name)
+
+
 def _scalar_for(scalar, tensor):
     """A Python number as an operand of ``tensor``, and ``tensor`` cast if the number needs it."""
     if isinstance(scalar, xp.generic):
@@ -49,6 +59,10 @@ def _scalar_for(scalar, tensor):
         tensor = tensor.to(get_default_dtype())
     elif isinstance(scalar, int) and not isinstance(scalar, bool) and kind == "b":
         tensor = tensor.to("int64")
+    elif isinstance(scalar, int) and kind in "iu":
+        info = xp.iinfo(tensor.data.dtype)
+        if not info.min <= scalar <= info.max:  # torch casts it to the tensor's type: it wraps
+            scalar = int(xp.asarray(scalar).astype(tensor.data.dtype))
     elif not isinstance(scalar, (int, float)):
         raise TypeError(f"unsupported operand type: expected a Tensor or a number, got "
                         f"{type(scalar).__name__}")
@@ -221,10 +235,22 @@ class Neg(Function):
         return -g
 
 
+def _integer_power(a, b):
+    """a^b for integer arrays with some b < 0: 1/a^|b| truncates to 0 unless |a| = 1 (torch)."""
+    negative = b < 0
+    out = a ** xp.where(negative, 0, b)
+    sign = xp.where(xp.abs(b) % 2 == 1, a, 1)  # 1 for a = 1; (−1)^|b| for a = −1
+    return xp.where(negative, xp.where(xp.abs(a) == 1, sign, 0), out).astype(out.dtype)
+
+
 class Pow(Function):
     @staticmethod
     def forward(ctx, a, b):
-        out = a ** b
+        # After promotion an integer exponent array means an integer base too.
+        if type(b) is ndarray and b.dtype.kind == "i" and (b < 0).any():
+            out = _integer_power(a, b)
+        else:
+            out = a ** b
         ctx.save_for_backward(a, b, out)
         ctx.shapes = _shape(a), _shape(b)
         return out
@@ -327,8 +353,9 @@ def div(input, other, *, rounding_mode=None):
             raise broadcast_error(a, b) from None
     for side in (a, b):
         if isinstance(side, Tensor) and side.data.dtype.kind != "f":
-            a = a.to(get_default_dtype()) if isinstance(a, Tensor) else float(a)
-            b = b.to(get_default_dtype()) if isinstance(b, Tensor) else float(b)
+            # A number comes as given (promote may have wrapped it into the integer type).
+            a = a.to(get_default_dtype()) if isinstance(a, Tensor) else float(input)
+            b = b.to(get_default_dtype()) if isinstance(b, Tensor) else float(other)
             break
     return _binary(Div, a, b)
 

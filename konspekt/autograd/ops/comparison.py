@@ -1,21 +1,30 @@
-"""Comparisons and logical operations. Their outputs are boolean, so they carry no gradient."""
+"""Comparisons, logical and bitwise operations. Their outputs are boolean (or integer, for the
+bitwise operations on integers), so they carry no gradient."""
 
 from ..backend import xp
 from ..tensor import Tensor, _make_tensor
-from .arithmetic import broadcast_error, promote
+from .arithmetic import broadcast_error, promote, scalar_type_name
 
 
-def _compare(function):
+def _compare(function, name=None, integers_only=False):
     def compare(input, other):
         a, b = promote(input, other)
         a = a.data if isinstance(a, Tensor) else a
         b = b.data if isinstance(b, Tensor) else b
+        if integers_only:
+            _check_integers(xp.result_type(a, b), name)
         try:
             return _make_tensor(xp.asarray(function(a, b)))
         except ValueError:
             raise broadcast_error(a, b) from None
-    compare.__name__ = function.__name__
+    compare.__name__ = name or function.__name__
     return compare
+
+
+def _check_integers(dtype, name):
+    if dtype.kind not in "biu":
+        raise NotImplementedError(
+            f'"{name}_cpu" not implemented for \'{scalar_type_name(dtype)}\'')
 
 
 eq = _compare(xp.equal)
@@ -34,15 +43,14 @@ def logical_not(input):
 
 
 def bitwise_not(input):
-    if input.data.dtype.kind not in "biu":
-        raise TypeError(f"bitwise_not is only supported for integer and bool tensors, got "
-                        f"{input.dtype}")
+    """~x: logical not of a bool tensor, two's-complement not of an integer tensor."""
+    _check_integers(input.data.dtype, "bitwise_not")
     return _make_tensor(xp.invert(input.data))
 
 
-bitwise_and = _compare(xp.bitwise_and)
-bitwise_or = _compare(xp.bitwise_or)
-bitwise_xor = _compare(xp.bitwise_xor)
+bitwise_and = _compare(xp.bitwise_and, "bitwise_and", integers_only=True)
+bitwise_or = _compare(xp.bitwise_or, "bitwise_or", integers_only=True)
+bitwise_xor = _compare(xp.bitwise_xor, "bitwise_xor", integers_only=True)
 
 
 def isnan(input):

@@ -1,12 +1,15 @@
 """Elementwise functions y = f(x), whose backward is the lecture's rule ∂L/∂x = f′(x) ∘ g.
 
   exp: f′ = y            log: 1/x            log1p: 1/(1 + x)      expm1: y + 1
-  sqrt: 1/(2y)           rsqrt: −y³/2        sin: cos x            cos: −sin x
-  tan: 1 + y²            atan: 1/(1 + x²)    tanh: 1 − y²          sigmoid: y(1 − y)
-  relu: [x > 0]          erf: 2/√π·e^(−x²)   clamp: [lo ≤ x ≤ hi]
+  log2: 1/(x ln 2)       log10: 1/(x ln 10)  sqrt: 1/(2y)          rsqrt: −y³/2
+  sin: cos x             cos: −sin x         tan: 1 + y²           atan: 1/(1 + x²)
+  tanh: 1 − y²           sigmoid: y(1 − y)   relu: [x > 0]         erf: 2/√π·e^(−x²)
+  clamp: [lo ≤ x ≤ hi]
 Where the derivative is written with the output y, backward reuses the saved output.
 ``maximum``/``minimum`` send the gradient to the larger/smaller input and split it evenly on a
-tie, as torch does; ``where`` routes it by the condition.
+tie, as torch does; ``where`` routes it by the condition. With tensor bounds, ``clamp`` follows
+torch's routing: the gradient goes to x where lo ≤ x ≤ hi, to lo where x < lo < hi, and to hi
+where x > hi or hi < lo.
 """
 
 import math
@@ -17,7 +20,7 @@ from ..backend import xp
 from ..dtype import get_default_dtype
 from ..function import Function
 from ..tensor import Tensor, _make_tensor
-from .arithmetic import broadcast_error, promote
+from .arithmetic import broadcast_error, promote, scalar_type_name
 from .shape import sum_to_shape
 
 
@@ -61,6 +64,21 @@ class Log1p(Function):
     def backward(ctx, g):
         x, = ctx.saved_tensors
         return g / (x + 1)
+
+
+class LogBase(Function):
+    """log_b x = ln x / ln b for b = 2 or 10, computed by the exact library function."""
+
+    @staticmethod
+    def forward(ctx, x, base):
+        ctx.save_for_backward(x)
+        ctx.log_base = math.log(base)
+        return xp.log2(x) if base == 2 else xp.log10(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / (x * ctx.log_base), None
 
 
 class Expm1(Function):
@@ -220,7 +238,8 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return g * _make_tensor((y.data > 0).astype(g.data.dtype))
+        # "not y ≤ 0" rather than "y > 0": a NaN input passes its gradient on, as in torch.
+        return g * _make_tensor((~(y.data <= 0)).astype(g.data.dtype))
 
 
 class Erf(Function):
@@ -248,21 +267,29 @@ class ZeroGradient(Function):
 
 
 class Clamp(Function):
+    """min(max(x, lo), hi); either bound may be None, a number or an array."""
+
     @staticmethod
     def forward(ctx, x, low, high):
-        ctx.save_for_backward(x)
-        ctx.low, ctx.high = low, high
+        ctx.save_for_backward(x, low, high)
+        ctx.shapes = x.shape, xp.shape(low), xp.shape(high)
         return xp.clip(x, low, high)
 
     @staticmethod
     def backward(ctx, g):
-        x, = ctx.saved_tensors
-        inside = xp.ones(x.shape, dtype=bool)
-        if ctx.low is not None:
-            inside &= x.data >= ctx.low
-        if ctx.high is not None:
-            inside &= x.data <= ctx.high
-        return g * inside.astype(g.data.dtype)
+        x, low, high = (v.data if isinstance(v, Tensor) else v for v in ctx.saved_tensors)
+        if low is None:
+            to_x, to_low, to_high = x <= high, None, x > high
+        elif high is None:
+            to_x, to_low, to_high = x >= low, x < low, None
+        else:
+            to_x = (x >= low) & (x <= high)
+            to_low = (x < low) & (low < high)
+            to_high = (x > high) | (high < low)
+        zero = _make_tensor(xp.zeros((), dtype=g.data.dtype))
+        return tuple(sum_to_shape(Where.apply(mask, g, zero), shape) if need else None
+                     for mask, shape, need in zip((to_x, to_low, to_high), ctx.shapes,
+                                                  ctx.needs_input_grad))
 
 
 class Extremum(Function):
@@ -278,11 +305,14 @@ class Extremum(Function):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        wins = (a.data > b.data) if ctx.larger else (a.data < b.data)
-        share = wins + 0.5 * (a.data == b.data)
-        share = share.astype(g.data.dtype)
+        a, b = a.data, b.data
+        a_loses, b_loses = (a < b, a > b) if ctx.larger else (a > b, a < b)
+        # Each input keeps the gradient unless it lost; a NaN loses to nothing, as in torch.
+        half = 1 - 0.5 * (a == b)
+        share_a = (~a_loses * half).astype(g.data.dtype)
+        share_b = (~b_loses * half).astype(g.data.dtype)
         sa, sb = ctx.shapes
-        return sum_to_shape(g * share, sa), sum_to_shape(g * (1 - share), sb), None
+        return sum_to_shape(g * share_a, sa), sum_to_shape(g * share_b, sb), None
 
 
 class Where(Function):
@@ -330,11 +360,13 @@ for _f, _name in ((exp, "exp"), (log, "log"), (log1p, "log1p"), (expm1, "expm1")
 
 
 def log2(input):
-    return log(input) * (1 / math.log(2))
+    """Elementwise base-2 logarithm; see the module docstring for its derivative."""
+    return LogBase.apply(_floating(input), 2)
 
 
 def log10(input):
-    return log(input) * (1 / math.log(10))
+    """Elementwise base-10 logarithm; see the module docstring for its derivative."""
+    return LogBase.apply(_floating(input), 10)
 
 
 def relu(input):
@@ -359,21 +391,27 @@ def trunc(input):
 
 
 def clamp(input, min=None, max=None):
-    """Limit values to [min, max]; tensor bounds go through ``maximum``/``minimum``."""
+    """Limit values to [min, max] (numbers or tensors that broadcast with ``input``); where
+    min > max the result is max, as in torch."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input
-        if min is not None:
-            out = maximum(out, min if isinstance(min, Tensor) else _make_tensor(
-                xp.asarray(min, dtype=input.data.dtype)))
-        if max is not None:
-            out = minimum(out, max if isinstance(max, Tensor) else _make_tensor(
-                xp.asarray(max, dtype=input.data.dtype)))
-        return out
-    if isinstance(min, float) or isinstance(max, float):
-        input = _floating(input)
-    return Clamp.apply(input, min, max)
+    for bound in (min, max):
+        if bound is not None:
+            input, _ = promote(input, bound)
+    low, high = (b.to(input.dtype) if isinstance(b, Tensor) else b for b in (min, max))
+    try:
+        return Clamp.apply(input, low, high)
+    except ValueError:
+        failing = low if isinstance(low, Tensor) and not _broadcastable(input, low) else high
+        raise broadcast_error(input, failing) from None
+
+
+def _broadcastable(a, b):
+    try:
+        xp.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        return False
+    return True
 
 
 clip = clamp
@@ -408,7 +446,7 @@ def where(condition, input=None, other=None):
     c = condition.data if isinstance(condition, Tensor) else xp.asarray(condition)
     if c.dtype != bool:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
-                           f"with dtype {condition.dtype if isinstance(condition, Tensor) else c.dtype}")
+                           f"with dtype {scalar_type_name(c.dtype)}")
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         input = _make_tensor(xp.asarray(input, dtype=get_default_dtype().numpy
                                         if isinstance(input, float) else None))

@@ -6,18 +6,22 @@ Backward rules:
   mean:  ∂L/∂x = g / n broadcast back
   prod:  ∂L/∂x_i = g · Π_{j≠i} x_j   (= g·y/x_i when no x is 0)
   amax:  ∂L/∂x_i = g · [x_i = y] / #{j : x_j = y}   (ties share evenly, as torch)
-  norm₂: ∂L/∂x = g · x / ‖x‖ (0 at x = 0)
+  normₚ: ∂L/∂x = g · sign(x) |x|^(p−1) / ‖x‖ₚ^(p−1)   (= g · x / ‖x‖ for p = 2; 0 where ‖x‖ = 0)
+  logsumexp: ∂L/∂x = g · exp(x − y)   (the softmax of x)
+  std:   ∂L/∂x = ∂var/∂x · g / (2 std)   (0 where std = 0, as torch)
   cumsum: ∂L/∂x = reverse-cumsum of g
-var, std and logsumexp are compositions of these (logsumexp subtracts the maximum first:
-log Σ eˣ = m + log Σ e^(x−m), m = max x, so that exp never overflows).
+var is a composition of these. logsumexp subtracts the maximum first:
+log Σ eˣ = m + log Σ e^(x−m), m = max x, so that exp never overflows.
 """
 
+import builtins
 from collections import namedtuple
 
 from ..backend import xp
 from ..dtype import get_default_dtype
 from ..function import Function
 from ..tensor import Tensor, _check_dim, _make_tensor
+from .arithmetic import scalar_type_name
 from .shape import Expand
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
@@ -32,10 +36,13 @@ def _axes(dim, ndim):
         for d in dims:
             _check_dim(d, 0)
         return None
-    axes = tuple(sorted({_check_dim(d, ndim) for d in dims}))
-    if len(axes) != len(dims):
-        raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
-    return axes or None
+    axes = []
+    for d in dims:
+        axis = _check_dim(d, ndim)
+        if axis in axes:
+            raise RuntimeError(f"dim {axis} appears multiple times in the list of dims")
+        axes.append(axis)
+    return tuple(sorted(axes)) or None
 
 
 def _kept_shape(shape, axes):
@@ -73,7 +80,9 @@ class Mean(Function):
     @staticmethod
     def backward(ctx, g):
         n = _count(ctx.shape, ctx.axes)
-        return Expand.apply(g * (1.0 / n), ctx.shape, _kept_shape(ctx.shape, ctx.axes))
+        # n = 0 only for an empty input, whose gradient is empty whatever the scale.
+        return Expand.apply(g * (1.0 / builtins.max(n, 1)), ctx.shape,
+                            _kept_shape(ctx.shape, ctx.axes))
 
 
 class Prod(Function):
@@ -130,23 +139,74 @@ class Extreme(Function):
         return g.reshape(kept) * share.astype(g.data.dtype), None, None, None
 
 
-class Norm2(Function):
+class Norm(Function):
+    """The vector p-norm (Σ|x|^p)^(1/p) over axes, for a finite p other than 0 and 1."""
+
     @staticmethod
-    def forward(ctx, x, axes, keepdim):
-        y = xp.sqrt(xp.sum(x * x, axis=axes, keepdims=keepdim))
+    def forward(ctx, x, p, axes, keepdim):
+        if p == 2:
+            y = xp.sqrt(xp.sum(x * x, axis=axes, keepdims=keepdim))
+        else:
+            y = xp.sum(xp.abs(x) ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)
         ctx.save_for_backward(x, y)
-        ctx.axes = axes
+        ctx.p, ctx.axes = p, axes
         return y
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
+        p = ctx.p
         kept = _kept_shape(x.shape, ctx.axes)
-        y = y.reshape(kept)
+        g, y = g.reshape(kept), y.reshape(kept)
         zero = y.data == 0
-        if zero.any():  # the subgradient 0 at x = 0, as torch
-            return (g.reshape(kept) * x / y.masked_fill(zero, 1.0)).masked_fill(zero, 0.0)
-        return g.reshape(kept) * x / y
+        has_zero = zero.any()
+        if has_zero:  # the subgradient 0 where the norm is 0, as torch
+            y = y.masked_fill(zero, 1.0)
+        if p == 2:
+            grad = g * x / y
+        else:
+            slope = x.sign() * x.abs() ** (p - 1)
+            if p < 1:  # |x|^(p−1) is infinite at x = 0, where torch takes the slope as 0
+                slope = slope.masked_fill(x.data == 0, 0.0)
+            grad = g * slope * y ** (1 - p)
+        return (grad.masked_fill(zero, 0.0) if has_zero else grad), None, None, None
+
+
+class LogSumExp(Function):
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        kept = _kept_shape(x.shape, axes)
+        m = xp.amax(x, axis=axes, keepdims=True) if x.size else xp.zeros(kept, x.dtype)
+        m = xp.where(xp.isfinite(m), m, 0)
+        y = xp.log(xp.sum(xp.exp(x - m), axis=axes, keepdims=True)) + m
+        y = y if keepdim else y.reshape(tuple(s for i, s in enumerate(x.shape)
+                                              if axes is not None and i not in axes))
+        ctx.save_for_backward(x, y)
+        ctx.kept = kept
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        return g.reshape(ctx.kept) * (x - y.reshape(ctx.kept)).exp(), None, None
+
+
+class RootOfVariance(Function):
+    """std = √var, with the slope 1/(2 std) taken as 0 where std = 0 (a constant slice)."""
+
+    @staticmethod
+    def forward(ctx, v):
+        y = xp.sqrt(v)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        zero = y.data == 0
+        if zero.any():
+            return (g / (2 * y.masked_fill(zero, 1.0))).masked_fill(zero, 0.0)
+        return g / (2 * y)
 
 
 class Cumsum(Function):
@@ -163,7 +223,13 @@ class Cumsum(Function):
 def _require_float(input, name):
     if input.data.dtype.kind != "f":
         raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either "
-                           f"a floating point or complex dtype. Got: {input.dtype.name.title()}")
+                           f"a floating point or complex dtype. Got: "
+                           f"{scalar_type_name(input.data.dtype)}")
+
+
+def _require_float_for_variance(input, name):
+    if input.data.dtype.kind != "f":
+        raise RuntimeError(f"{name} only support floating point and complex dtypes")
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
@@ -194,10 +260,15 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 
 def _check_not_empty(input, axes, name):
-    shape = input.data.shape
-    if input.data.size == 0 and (axes is None or any(shape[a] == 0 for a in axes)):
-        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == "
-                         "0. Specify the reduction dim with the 'dim' argument.")
+    """An extreme of no elements does not exist: torch's errors."""
+    if input.data.size:
+        return
+    if axes is None:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() "
+                           "== 0. Specify the reduction dim with the 'dim' argument.")
+    for axis in axes:
+        if input.data.shape[axis] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
 
 
 def amax(input, dim=(), keepdim=False):
@@ -216,16 +287,20 @@ def amin(input, dim=(), keepdim=False):
 
 def argmax(input, dim=None, keepdim=False):
     """Index of the maximum (of the flattened tensor when ``dim`` is None); first on ties."""
-    return _arg(input, dim, keepdim, xp.argmax)
+    return _arg(input, dim, keepdim, xp.argmax, "argmax")
 
 
 def argmin(input, dim=None, keepdim=False):
-    return _arg(input, dim, keepdim, xp.argmin)
+    """Index of the minimum (of the flattened tensor when ``dim`` is None); first on ties."""
+    return _arg(input, dim, keepdim, xp.argmin, "argmin")
 
 
-def _arg(input, dim, keepdim, function):
+def _arg(input, dim, keepdim, function, name):
     x = input.data
     if dim is None:
+        if x.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
         out = xp.asarray(function(x))
         if keepdim:
             out = out.reshape((1,) * x.ndim)
@@ -233,6 +308,7 @@ def _arg(input, dim, keepdim, function):
     axis = _check_dim(dim, x.ndim)
     if x.ndim == 0:
         return _make_tensor(xp.zeros((), xp.int64))
+    _check_not_empty(input, (axis,), name)
     out = function(x, axis=axis, keepdims=keepdim)
     return _make_tensor(xp.asarray(out, dtype=xp.int64))
 
@@ -244,8 +320,9 @@ def max(input, dim=None, keepdim=False, *, other=None):
         from .elementwise import maximum
         return maximum(input, dim if other is None else other)
     if dim is None:
+        _check_not_empty(input, None, "max")
         return amax(input)
-    return _extreme_along(input, dim, keepdim, argmax)
+    return _extreme_along(input, dim, keepdim, argmax, "max")
 
 
 def min(input, dim=None, keepdim=False, *, other=None):
@@ -254,15 +331,16 @@ def min(input, dim=None, keepdim=False, *, other=None):
         from .elementwise import minimum
         return minimum(input, dim if other is None else other)
     if dim is None:
+        _check_not_empty(input, None, "min")
         return amin(input)
-    return _extreme_along(input, dim, keepdim, argmin)
+    return _extreme_along(input, dim, keepdim, argmin, "min")
 
 
-def _extreme_along(input, dim, keepdim, arg):
+def _extreme_along(input, dim, keepdim, arg, name):
     # The values are a gather at the arg-extreme indices, so the gradient reaches exactly the
     # chosen element, as torch's max(dim) does.
     dim = _check_dim(dim, input.data.ndim)
-    _check_not_empty(input, (dim,) if input.data.ndim else None, "max")
+    _check_not_empty(input, (dim,) if input.data.ndim else None, name)
     indices = arg(input, dim, keepdim=True)
     if input.data.ndim == 0:
         return values_indices(input.clone(), indices)
@@ -284,7 +362,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Σ (x − x̄)² / (n − correction); ``correction=1`` (default) is the unbiased estimate."""
     if isinstance(dim, bool):  # the legacy form var(x, unbiased)
         dim, unbiased = None, dim
-    _require_float(input, "var")
+    _require_float_for_variance(input, "std and var")
     c = _correction(unbiased, correction)
     axes = _axes(dim, input.data.ndim)
     n = _count(input.data.shape, axes)
@@ -295,15 +373,23 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """√var."""
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    return RootOfVariance.apply(var(input, dim, unbiased, keepdim, correction=correction))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """(var, mean) over the same dimensions."""
+    _require_float_for_variance(input, "var_mean")
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
     return (var(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim, keepdim))
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """(std, mean) over the same dimensions."""
+    _require_float_for_variance(input, "std_mean")
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
     return (std(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim, keepdim))
 
@@ -312,13 +398,7 @@ def logsumexp(input, dim, keepdim=False):
     """log Σ exp(x) over ``dim``, computed as m + log Σ exp(x − m) with m the maximum."""
     if input.data.dtype.kind != "f":
         input = input.to(get_default_dtype())
-    axes = _axes(dim, input.data.ndim)
-    m = xp.amax(input.data, axis=axes, keepdims=True) if input.data.size else xp.zeros(
-        _kept_shape(input.shape, axes), input.data.dtype)
-    m = xp.where(xp.isfinite(m), m, 0)
-    shifted = (input - m).exp().sum(dim=axes, keepdim=True).log() + m
-    return shifted if keepdim else shifted.reshape(
-        tuple(s for i, s in enumerate(shifted.shape) if axes is not None and i not in axes))
+    return LogSumExp.apply(input, _axes(dim, input.data.ndim), keepdim)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
@@ -329,7 +409,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     _require_float(input, "norm")
     axes = _axes(dim, input.data.ndim)
     if p in ("fro", 2, 2.0):
-        return Norm2.apply(input, axes, keepdim)
+        return Norm.apply(input, 2, axes, keepdim)
     if p == "nuc":
         raise NotImplementedError("norm: the nuclear norm is not implemented")
     if p == float("inf"):
@@ -342,7 +422,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         return input.abs().sum(dim=axes, keepdim=keepdim)
     if not isinstance(p, (int, float)):
         raise ValueError(f"norm: p must be a number, 'fro' or 'nuc', got {p!r}")
-    return (input.abs() ** p).sum(dim=axes, keepdim=keepdim) ** (1.0 / p)
+    return Norm.apply(input, p, axes, keepdim)
 
 
 def cumsum(input, dim, *, dtype=None):
@@ -357,14 +437,21 @@ def cumsum(input, dim, *, dtype=None):
     return Cumsum.apply(input, _check_dim(dim, input.data.ndim))
 
 
-def all(input, dim=None, keepdim=False):
+def _logical(function, input, dim, keepdim):
     axes = _axes(dim, input.data.ndim)
-    return _make_tensor(xp.asarray(xp.all(input.data, axis=axes, keepdims=keepdim)))
+    out = xp.asarray(function(input.data, axis=axes, keepdims=keepdim))
+    # torch keeps uint8 for uint8 inputs (the old mask type); every other input gives bool.
+    return _make_tensor(out.astype(xp.uint8) if input.data.dtype == xp.uint8 else out)
+
+
+def all(input, dim=None, keepdim=False):
+    """Whether every element (along ``dim``) is non-zero."""
+    return _logical(xp.all, input, dim, keepdim)
 
 
 def any(input, dim=None, keepdim=False):
-    axes = _axes(dim, input.data.ndim)
-    return _make_tensor(xp.asarray(xp.any(input.data, axis=axes, keepdims=keepdim)))
+    """Whether some element (along ``dim``) is non-zero."""
+    return _logical(xp.any, input, dim, keepdim)
 
 
 def count_nonzero(input, dim=None):

@@ -13,10 +13,15 @@ from ..function import Function
 from ..tensor import _check_dim
 
 
+def _shifted(x, dim):
+    """x − max along ``dim``; an empty ``dim`` has no maximum and nothing to normalise."""
+    return x - xp.max(x, axis=dim, keepdims=True) if x.shape[dim] else x
+
+
 class Softmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        e = xp.exp(x - xp.max(x, axis=dim, keepdims=True))
+        e = xp.exp(_shifted(x, dim))
         y = e / e.sum(axis=dim, keepdims=True)
         ctx.save_for_backward(y)
         ctx.dim = dim
@@ -31,7 +36,7 @@ class Softmax(Function):
 class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
-        shifted = x - xp.max(x, axis=dim, keepdims=True)
+        shifted = _shifted(x, dim)
         y = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
         ctx.save_for_backward(y)
         ctx.dim = dim

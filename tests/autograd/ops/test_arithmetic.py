@@ -319,6 +319,22 @@ def test_operators_promote_like_torch(symbol):
         assert_same_result(eval(f"left {symbol} right"), expected)
 
 
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int32"])
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "floor_divide", "remainder", "div"])
+@pytest.mark.parametrize("number", [-1, 300, -1000, 2 ** 40])
+def test_out_of_range_numbers_wrap_into_the_integer_type(dtype, op, number):
+    # torch casts the number to the tensor's type (wrapping around) before an integer operation,
+    # but divides by the number as given.
+    k, t = pair([5, 100, 127], dtype)
+    try:
+        expected = getattr(torch, op)(t, number)
+    except RuntimeError as error:  # a divisor that wraps to 0
+        with pytest.raises(RuntimeError, match=re.escape(str(error))):
+            getattr(kp, op)(k, number)
+        return
+    assert_same_result(getattr(kp, op)(k, number), expected)
+
+
 def test_float32_inputs_keep_float32_gradients():
     a = kp.tensor(np.array([1.0, 2.0], dtype=np.float32), requires_grad=True)
     b = kp.tensor(np.array([3.0, 4.0]), requires_grad=True)
@@ -360,6 +376,16 @@ def test_broadcast_mismatch_message_names_the_sizes():
             "The size of tensor a (3) must match the size of tensor b (4) at non-singleton "
             "dimension 1")):
         kp.ones(2, 3) + kp.ones(2, 4)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int8"])
+def test_integer_tensor_to_negative_integer_tensor_powers(dtype):
+    # 1 / a^n truncates to 0 unless |a| = 1, as torch computes it.
+    k, t = pair([0, 1, -1, -1, 2, -2, 3, 2], dtype)
+    ke, te = pair([-1, -1, -1, -2, -1, -2, -3, 3], dtype)
+    assert_same_result(k ** ke, t ** te)
+    assert_same_result(kp.pow(2, ke), torch.pow(2, te))
+    assert_same_result(kp.pow(-1, ke), torch.pow(-1, te))
 
 
 def test_integer_to_negative_integer_power_raises_like_torch():
