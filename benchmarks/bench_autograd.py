@@ -7,7 +7,8 @@ Two cases, one at each end of the cost spectrum:
 * an MLP 256→1024→1024→10 at batch 256, where the time is the matrix products, so the engine
   must add (almost) nothing on top of the BLAS calls.
 
-Each time is the median over repeats of the mean over a batch of iterations, after warm-up runs.
+Each time is the median over repeats of the mean over a batch of iterations, after warm-up runs;
+the two libraries alternate batch by batch and the ratio is the median of the per-batch ratios.
 Run with ``python benchmarks/bench_autograd.py`` or ``make bench``.
 """
 
@@ -23,17 +24,27 @@ import konspekt as kp
 THREADS = 2
 
 
-def measure(step, iterations, repeats=7, warmup=3):
-    """Median seconds per call of ``step``."""
+def measure(step_a, step_b, iterations, repeats=9, warmup=3):
+    """Seconds per call of two steps, timed in alternating batches.
+
+    Each repeat times a batch of ``step_a`` and then a batch of ``step_b``, so a slow spell of the
+    machine falls on both; the ratio is the median of the per-repeat ratios, the times the medians.
+    """
     for _ in range(warmup):
-        step()
-    times = []
+        step_a()
+        step_b()
+    times_a, times_b, ratios = [], [], []
     for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(iterations):
-            step()
-        times.append((time.perf_counter() - start) / iterations)
-    return statistics.median(times)
+        pair = []
+        for step in (step_a, step_b):
+            start = time.perf_counter()
+            for _ in range(iterations):
+                step()
+            pair.append((time.perf_counter() - start) / iterations)
+        times_a.append(pair[0])
+        times_b.append(pair[1])
+        ratios.append(pair[0] / pair[1])
+    return statistics.median(times_a), statistics.median(times_b), statistics.median(ratios)
 
 
 # ---- (a) a 10-operation chain on 4×4 float32 tensors --------------------------------------------
@@ -156,9 +167,8 @@ def main():
     results = []
     for name, make_data, konspekt_case, torch_case, iterations, target in CASES:
         data = make_data(np.random.default_rng(0))
-        t_konspekt = measure(konspekt_case(*data), iterations)
-        t_torch = measure(torch_case(*data), iterations)
-        ratio = t_konspekt / t_torch
+        t_konspekt, t_torch, ratio = measure(konspekt_case(*data), torch_case(*data),
+                                             iterations)
         verdict = "PASS" if ratio <= target else "MISS"
         results.append((name, t_konspekt, t_torch, ratio, target, verdict))
         print(f"{name:28s} {_format_time(t_konspekt):>12s} {_format_time(t_torch):>12s} "

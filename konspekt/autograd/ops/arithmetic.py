@@ -150,7 +150,7 @@ class Sub(Function):
         sa, sb = ctx.shapes
         need_a, need_b = ctx.needs_input_grad
         return (sum_to_shape(g, sa) if need_a else None,
-                sum_to_shape(-g, sb) if need_b else None)
+                sum_to_shape(Neg.apply(g), sb) if need_b else None)
 
 
 class Mul(Function):
@@ -165,8 +165,9 @@ class Mul(Function):
         a, b = ctx.saved_tensors
         sa, sb = ctx.shapes
         need_a, need_b = ctx.needs_input_grad
-        return (sum_to_shape(g * b, sa) if need_a else None,
-                sum_to_shape(g * a, sb) if need_b else None)
+        # Mul.apply directly: the operands were promoted in forward, and this runs per backward.
+        return (sum_to_shape(Mul.apply(g, b), sa) if need_a else None,
+                sum_to_shape(Mul.apply(g, a), sb) if need_b else None)
 
 
 class Div(Function):
@@ -320,12 +321,14 @@ def _refuse_bool(operand, message):
 
 def sub(input, other, *, alpha=1):
     """input − alpha · other, broadcast."""
-    if all(isinstance(x, Tensor) and x.data.dtype.kind == "b" for x in (input, other)):
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. Use the `^` or `logical_xor()` operator instead.")
-    for operand in (input, other):
-        _refuse_bool(operand, "Subtraction, the `-` operator, with a bool tensor is not "
-                              "supported.")
+    a_bool = isinstance(input, Tensor) and input.data.dtype.kind == "b"
+    b_bool = isinstance(other, Tensor) and other.data.dtype.kind == "b"
+    if a_bool or b_bool:
+        if a_bool and b_bool:
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                               "supported. Use the `^` or `logical_xor()` operator instead.")
+        _refuse_bool(input if a_bool else other,
+                     "Subtraction, the `-` operator, with a bool tensor is not supported.")
     if alpha != 1:
         other = other * alpha
     return _binary(Sub, input, other)

@@ -20,7 +20,7 @@ from ..backend import xp
 from ..dtype import get_default_dtype
 from ..function import Function
 from ..tensor import Tensor, _make_tensor
-from .arithmetic import broadcast_error, promote, scalar_type_name
+from .arithmetic import Mul, broadcast_error, promote, scalar_type_name
 from .shape import sum_to_shape
 
 
@@ -39,7 +39,7 @@ class Exp(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return g * y
+        return Mul.apply(g, y)
 
 
 class Log(Function):
@@ -231,15 +231,16 @@ class SigmoidDerivative(Function):
 class Relu(Function):
     @staticmethod
     def forward(ctx, x):
-        y = xp.maximum(x, 0)
+        y = xp.maximum(x, x.dtype.type(0))  # a zero of x's type spares NumPy a type search
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        # "not y ≤ 0" rather than "y > 0": a NaN input passes its gradient on, as in torch.
-        return g * _make_tensor((~(y.data <= 0)).astype(g.data.dtype))
+        # y = max(x, 0) is 0 exactly where x ≤ 0, and NaN (which passes the gradient on, as in
+        # torch) where x is NaN; the boolean mask multiplies without a cast.
+        return Mul.apply(g, _make_tensor(y.data != 0))
 
 
 class Erf(Function):
