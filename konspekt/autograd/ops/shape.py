@@ -192,13 +192,19 @@ def reshape(input, *shape):
     """The same elements in a new shape; one size may be −1 (inferred)."""
     shape = _sizes(shape, "shape")
     known = 1
-    for s in shape:
+    for i, s in enumerate(shape):
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
         if s != -1:
             known *= s
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     n = input.data.size
-    if (-1 in shape and (known == 0 or n % known)) or (-1 not in shape and known != n):
+    if -1 in shape and known == 0:
+        # 0 · k = 0 for every k: nothing determines the inferred size.
+        raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} because "
+                           f"the unspecified dimension size -1 can be any value and is ambiguous")
+    if (-1 in shape and n % known) or (-1 not in shape and known != n):
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {n}")
     return Reshape.apply(input, shape)
 
@@ -222,9 +228,9 @@ reshape_as = view_as
 def flatten(input, start_dim=0, end_dim=-1):
     """Merge dimensions start_dim … end_dim into one."""
     nd = input.data.ndim
+    s, e = _check_dim(start_dim, nd), _check_dim(end_dim, nd)
     if nd == 0:
         return reshape(input, 1)
-    s, e = _check_dim(start_dim, nd), _check_dim(end_dim, nd)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shape = input.data.shape
@@ -232,9 +238,16 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def unflatten(input, dim, sizes):
+    """Split dimension ``dim`` into ``sizes`` (one may be −1); their product must be its size."""
     dim = _check_dim(dim, input.data.ndim)
     shape = input.data.shape
-    return reshape(input, shape[:dim] + tuple(sizes) + shape[dim + 1:])
+    sizes = _sizes((sizes,), "sizes")
+    known = math.prod(s for s in sizes if s != -1)
+    fits = known != 0 and shape[dim] % known == 0 if -1 in sizes else known == shape[dim]
+    if not fits:
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({shape[dim]}) in the input tensor")
+    return reshape(input, shape[:dim] + sizes + shape[dim + 1:])
 
 
 def squeeze(input, dim=None):
@@ -274,10 +287,10 @@ def permute(input, *dims):
 def transpose(input, dim0, dim1):
     """Swap two dimensions."""
     nd = input.data.ndim
+    a, b = _check_dim(dim0, nd), _check_dim(dim1, nd)
     if nd == 0:
         return _alias(input)
     dims = list(range(nd))
-    a, b = _check_dim(dim0, nd), _check_dim(dim1, nd)
     dims[a], dims[b] = dims[b], dims[a]
     return Permute.apply(input, tuple(dims))
 
@@ -294,10 +307,24 @@ def t(input):
 
 
 def movedim(input, source, destination):
+    """Move dimensions ``source`` to positions ``destination`` (an int or a sequence each); the
+    other dimensions keep their order."""
     nd = input.data.ndim
-    order = [d for d in range(nd) if d != _check_dim(source, nd)]
-    order.insert(_check_dim(destination, nd), _check_dim(source, nd))
-    return Permute.apply(input, tuple(order))
+    source = [_check_dim(d, nd) for d in ((source,) if isinstance(source, int) else source)]
+    destination = [_check_dim(d, nd)
+                   for d in ((destination,) if isinstance(destination, int) else destination)]
+    if len(source) != len(destination):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({source} dims) "
+                           f"should contain the same number of dims as destination "
+                           f"({destination} dims)")
+    for name, dims in (("source", source), ("destination", destination)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({dims})")
+    order = [None] * nd
+    for s, d in zip(source, destination):
+        order[d] = s
+    rest = iter(d for d in range(nd) if d not in source)
+    return Permute.apply(input, tuple(next(rest) if o is None else o for o in order))
 
 
 def expand(input, *sizes):
@@ -339,16 +366,30 @@ def expand_as(input, other):
 
 
 def broadcast_tensors(*tensors):
-    shape = xp.broadcast_shapes(*(t.shape for t in tensors))
+    """Expand every tensor to the one shape they all broadcast to."""
+    from .arithmetic import broadcast_error
+    shape = ()
+    for t in tensors:
+        try:
+            shape = xp.broadcast_shapes(shape, t.shape)
+        except ValueError:
+            raise broadcast_error(xp.broadcast_to(xp.empty(()), shape), t) from None
     return tuple(expand(t, shape) for t in tensors)
 
 
 def repeat(input, *sizes):
     """Tile the tensor ``sizes[i]`` times along dimension i."""
+    if not sizes:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
     sizes = _sizes(sizes)
     if len(sizes) < input.data.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
+    shape = (1,) * (len(sizes) - input.data.ndim) + input.data.shape
+    out = [r * n for r, n in zip(sizes, shape)]
+    for r, n in zip(sizes, out):
+        if r < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {out}")
     return Repeat.apply(input, sizes)
 
 
@@ -357,10 +398,12 @@ def cat(tensors, dim=0):
     from .arithmetic import result_dtype
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"cat(): tensors[{i}] must be a Tensor, got {type(t).__name__}")
+        if t.data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     # Like torch, ignore legacy empty 1-D tensors.
     kept = [t for t in tensors if not (t.data.ndim == 1 and t.data.size == 0)] or tensors[:1]
     ref = kept[0].data
@@ -426,18 +469,25 @@ def select(input, dim, index):
 
 def split(tensor, split_size_or_sections, dim=0):
     """Pieces of size ``split_size`` (the last may be smaller), or of the listed sizes."""
-    dim = _check_dim(dim, tensor.data.ndim)
+    given, dim = dim, _check_dim(dim, tensor.data.ndim)
     n = tensor.data.shape[dim]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
-        if step <= 0:
-            raise RuntimeError(f"split_size can only be a non-negative integer, but got {step}")
-        sizes = [min(step, n - s) for s in range(0, n, step)] or [0]
+        if step < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got "
+                               f"split_size={step}")
+        if step == 0 and n:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}")
+        sizes = [min(step, n - s) for s in range(0, n, step)] if n else [0]
     else:
         sizes = list(split_size_or_sections)
+        if any(s < 0 for s in sizes):
+            raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative "
+                               f"entries, but got split_sizes={sizes}")
         if sum(sizes) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
-                               f"(input tensor's size at dimension {dim}), but got "
+                               f"(input tensor's size at dimension {given}), but got "
                                f"split_sizes={sizes}")
     out, start = [], 0
     for s in sizes:
@@ -451,7 +501,10 @@ def chunk(input, chunks, dim=0):
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.data.shape[_check_dim(dim, input.data.ndim)]
-    return split(input, max(1, -(-n // chunks)), dim)
+    if n == 0:
+        # torch gives ``chunks`` empty pieces here, not one.
+        return split(input, [0] * chunks, dim)
+    return split(input, -(-n // chunks), dim)
 
 
 def unbind(input, dim=0):
@@ -461,9 +514,14 @@ def unbind(input, dim=0):
 
 def flip(input, *dims):
     """Reverse the order of elements along the given dimensions."""
-    dims = _sizes(dims, "dims")
     nd = input.data.ndim
-    return Flip.apply(input, tuple(_check_dim(d, nd) for d in dims))
+    dims = tuple(_check_dim(d, nd) for d in _sizes(dims, "dims"))
+    for i, d in enumerate(dims):
+        if d in dims[:i]:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    if nd == 0:
+        return _alias(input)
+    return Flip.apply(input, dims)
 
 
 def fliplr(input):
@@ -476,9 +534,11 @@ def flipud(input):
 
 def roll(input, shifts, dims=None):
     """Shift elements cyclically; with ``dims=None`` the flattened tensor is rolled."""
-    if dims is None:
-        return reshape(roll(flatten(input), shifts, 0), input.shape)
     shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    if dims is None:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        return reshape(roll(flatten(input), shifts, 0), input.shape)
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
@@ -505,25 +565,34 @@ def pad(input, pad, mode="constant", value=None):
     """Pad the last ``len(pad) // 2`` dimensions: pad = (left_last, right_last, left_prev, …).
 
     The four paddings of the course, for an edge element x_0 … x_{n−1} and a pad of width p:
-      constant  — p copies of ``value`` (0 by default); negative widths crop;
+      constant  — p copies of ``value`` (0 by default);
       replicate — p copies of the edge element x_0;
       reflect   — the mirror image without the edge: x_p, …, x_1 (needs p < n);
       circular  — the other end wraps round: x_{n−p}, …, x_{n−1} (needs p ≤ n).
+    A negative width crops, as in torch: constant, replicate and reflect crop the padded result
+    (output position j reads input position j − lo), circular crops first and wraps the part kept.
     Non-constant modes are index gathers, so their backward sums the gradient of every copy back
     into the element it came from.
     """
     pad = tuple(int(p) for p in pad)
     nd = input.data.ndim
-    if len(pad) % 2 or len(pad) // 2 > nd:
-        raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the number "
-                           f"of dimensions of the input; got {len(pad)} for a {nd}-D input")
+    if len(pad) % 2:
+        raise RuntimeError(f"Padding length must be divisible by 2, got {len(pad)}")
+    if len(pad) // 2 > nd:
+        raise RuntimeError(f"Padding length should be less than or equal to two times the input "
+                           f"dimension but got padding length {len(pad)} and input of dimension "
+                           f"{nd}")
     widths = [(0, 0)] * nd
     for i in range(len(pad) // 2):
         widths[nd - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+    shape = input.data.shape
     if mode == "constant":
+        for d, ((lo, hi), n) in enumerate(zip(widths, shape)):
+            if n - max(-lo, 0) - max(-hi, 0) < 0:
+                raise RuntimeError(f"pad: negative padding ({lo}, {hi}) crops more than the size "
+                                   f"{n} of dimension {d} of input {list(shape)}")
         if any(lo < 0 or hi < 0 for lo, hi in widths):
-            crop = tuple(slice(max(-lo, 0), n - max(-hi, 0))
-                         for (lo, hi), n in zip(widths, input.data.shape))
+            crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, shape))
             input = input[crop]
             widths = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
         return ConstantPad.apply(input, widths, 0 if value is None else value)
@@ -533,27 +602,36 @@ def pad(input, pad, mode="constant", value=None):
     if value not in (None, 0, 0.0):
         raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
     out = input
-    for d, (lo, hi) in enumerate(widths):
+    for d, ((lo, hi), n) in enumerate(zip(widths, shape)):
         if lo == hi == 0:
             continue
-        n = input.data.shape[d]
-        if lo < 0 or hi < 0:
-            raise RuntimeError(f"pad: negative padding is only supported in constant mode, "
-                               f"got {pad}")
-        positions = xp.arange(-lo, n + hi)
-        if mode == "replicate":
-            index = xp.clip(positions, 0, n - 1)
-        elif mode == "reflect":
-            if lo >= n or hi >= n:
-                raise RuntimeError(f"Argument #4: Padding size should be less than the "
-                                   f"corresponding input dimension, but got: padding ({lo}, "
-                                   f"{hi}) at dimension {d} of input {list(input.shape)}")
-            index = xp.abs(positions)
-            index = xp.where(index > n - 1, 2 * (n - 1) - index, index)
-        else:
-            if lo > n or hi > n:
+        if mode == "circular":
+            start, kept = max(-lo, 0), n - max(-lo, 0) - max(-hi, 0)
+            if kept < 0:
+                raise RuntimeError(f"pad: negative padding ({lo}, {hi}) crops more than the size "
+                                   f"{n} of dimension {d} of input {list(shape)}")
+            if max(lo, hi) > kept:
                 raise RuntimeError(f"Padding value causes wrapping around more than once: "
-                                   f"padding ({lo}, {hi}) at dimension {d} of size {n}")
-            index = positions % n
+                                   f"padding ({lo}, {hi}) at dimension {d} of size {kept}")
+            positions = xp.arange(-max(lo, 0), kept + max(hi, 0))
+            index = start + (positions % kept if kept else positions)
+        else:
+            if n + lo + hi < 1:
+                raise RuntimeError(f"pad: input of size {n} at dimension {d} is too small for "
+                                   f"padding ({lo}, {hi}): the output size would be "
+                                   f"{n + lo + hi}")
+            positions = xp.arange(-lo, n + hi)
+            if mode == "replicate":
+                if n == 0:
+                    raise RuntimeError(f"pad: cannot replicate the edge of dimension {d}, which "
+                                       f"is empty in input {list(shape)}")
+                index = xp.clip(positions, 0, n - 1)
+            else:
+                if lo >= n or hi >= n:
+                    raise RuntimeError(f"Argument #4: Padding size should be less than the "
+                                       f"corresponding input dimension, but got: padding ({lo}, "
+                                       f"{hi}) at dimension {d} of input {list(shape)}")
+                index = xp.abs(positions)
+                index = xp.where(index > n - 1, 2 * (n - 1) - index, index)
         out = out[(slice(None),) * d + (index,)]
     return out
