@@ -20,21 +20,70 @@ def _index_array(t):
     return t.data
 
 
+def _index_list(items):
+    array = xp.asarray([k.item() if isinstance(k, Tensor) else k for k in items])
+    # NumPy reads [] as a float array and refuses it; torch selects nothing.
+    return array if array.size else array.astype(xp.int64)
+
+
+def _normalize_item(k):
+    if isinstance(k, Tensor):
+        return _index_array(k)
+    if isinstance(k, list):
+        return _index_list(k)
+    return k
+
+
 def _normalize_key(key):
-    """Turn the index tensors in ``key`` into arrays; Python ints, slices, None, ... pass."""
+    """Turn the index tensors and lists in ``key`` into arrays; ints, slices, None, ... pass."""
     if isinstance(key, tuple):
-        return tuple(_index_array(k) if isinstance(k, Tensor) else k for k in key)
-    if isinstance(key, Tensor):
-        return _index_array(key)
-    if isinstance(key, list):
-        return xp.asarray([k.item() if isinstance(k, Tensor) else k for k in key])
-    return key
+        return tuple(_normalize_item(k) for k in key)
+    return _normalize_item(key)
 
 
 def _is_basic(key):
     items = key if isinstance(key, tuple) else (key,)
     return all(k is None or k is Ellipsis or isinstance(k, (int, slice, xp.integer))
                for k in items)
+
+
+def _is_integer(k):
+    """A Python or NumPy integer, or a 0-d integer array (a 0-d index tensor); bools are masks."""
+    if isinstance(k, (bool, xp.bool_)):
+        return False
+    if isinstance(k, xp.ndarray):
+        return k.ndim == 0 and k.dtype.kind in "iu"
+    return isinstance(k, (int, xp.integer))
+
+
+def _split_integers(key):
+    """(selection, rest) with x[selection][rest] read as torch reads x[key], or None.
+
+    torch takes the integers in a key as selections first and then applies the index arrays;
+    NumPy counts an integer as one more index array, so the two disagree where a slice separates
+    an integer from an array: x[1, :, [4, 0]] is 4×2 in torch and 2×4 in NumPy.
+    """
+    if not isinstance(key, tuple):
+        return None
+    arrays = [k for k in key if isinstance(k, xp.ndarray) and not _is_integer(k)]
+    if not arrays or not any(_is_integer(k) for k in key):
+        return None
+    selection, rest = [], []
+    for k in key:
+        if _is_integer(k):
+            selection.append(int(k))
+        elif k is None:
+            selection.append(None)
+            rest.append(slice(None))
+        elif isinstance(k, xp.ndarray):
+            # A boolean mask spans as many dimensions as it has.
+            span = k.ndim if k.dtype.kind == "b" else 1
+            selection.extend([slice(None)] * span)
+            rest.append(k)
+        else:
+            selection.append(k)
+            rest.append(k if k is Ellipsis else slice(None))
+    return tuple(selection), tuple(rest)
 
 
 class BasicIndex(Function):
@@ -108,10 +157,14 @@ class IndexPut(Function):
 
 
 def getitem(input, key):
-    """``input[key]`` with NumPy/torch indexing rules."""
+    """``input[key]`` with torch's indexing rules: NumPy's, except that integers select first."""
     key = _normalize_key(key)
     if _is_basic(key):
         return BasicIndex.apply(input, key)
+    split = _split_integers(key)
+    if split is not None:
+        selection, rest = split
+        return AdvancedIndex.apply(BasicIndex.apply(input, selection), rest)
     return AdvancedIndex.apply(input, key)
 
 
@@ -120,11 +173,18 @@ def index_put(input, indices, values, accumulate=False):
     key = _normalize_key(indices)
     if isinstance(values, Tensor) and values.data.dtype != input.data.dtype:
         values = values.to(input.dtype)
+    split = _split_integers(key)
     try:
-        return IndexPut.apply(input, values, key, accumulate)
+        if split is None:
+            return IndexPut.apply(input, values, key, accumulate)
+        # Write into the selected part, then put that part back: torch's order of dimensions.
+        selection, rest = split
+        part = IndexPut.apply(BasicIndex.apply(input, selection), values, rest, accumulate)
+        return IndexPut.apply(input, part, selection, False)
     except ValueError as error:
-        raise RuntimeError(f"index_put: values of shape {list(xp.shape(getattr(values, 'data', values)))} "
-                           f"cannot be written at the indexed positions: {error}") from None
+        shape = list(xp.shape(getattr(values, "data", values)))
+        raise RuntimeError(f"index_put: values of shape {shape} cannot be written at the indexed "
+                           f"positions: {error}") from None
 
 
 def _gather_key(index, dim, ndim):
@@ -142,7 +202,7 @@ def _gather_key(index, dim, ndim):
 
 def _check_index(index, input, dim, name):
     if not isinstance(index, Tensor) or index.data.dtype.kind not in "iu":
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
     if index.data.ndim != input.data.ndim:
         raise RuntimeError(f"Index tensor must have the same number of dimensions as input "
                            f"tensor ({index.data.ndim} vs {input.data.ndim})")
@@ -151,10 +211,12 @@ def _check_index(index, input, dim, name):
             raise RuntimeError(f"Size does not match at dimension {d} expected index "
                                f"{list(index.shape)} to be no larger than self "
                                f"{list(input.shape)} apart from dimension {dim}")
+    # As in torch, gather and scatter take no negative indices (index_select and x[i] do).
     n = input.data.shape[dim] if input.data.ndim else 1
-    if index.data.size and (index.data.min() < -n or index.data.max() >= n):
-        raise IndexError(f"{name}(): index {int(index.data.max())} is out of bounds for "
-                         f"dimension {dim} with size {n}")
+    outside = (index.data < 0) | (index.data >= n)
+    if outside.any():
+        raise RuntimeError(f"index {int(index.data[outside][0])} is out of bounds for dimension "
+                           f"{dim} with size {n}")
 
 
 def gather(input, dim, index):
@@ -169,8 +231,11 @@ def gather(input, dim, index):
 def take_along_dim(input, indices, dim=None):
     """Pick values at ``indices`` along ``dim``, broadcasting the other dimensions (flattened
     input when ``dim`` is None)."""
+    if not isinstance(indices, Tensor) or indices.data.dtype.kind not in "iu":
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{getattr(indices, 'dtype', type(indices).__name__)}")
     if dim is None:
-        return input.reshape(-1)[indices.reshape(-1)]
+        return gather(input.reshape(-1), 0, indices.reshape(-1))
     dim = _check_dim(dim, input.data.ndim)
     if indices.data.ndim != input.data.ndim:
         raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
@@ -183,7 +248,10 @@ def take_along_dim(input, indices, dim=None):
     target_a, target_i = list(common), list(common)
     target_a[dim] = input.shape[dim]
     target_i[dim] = indices.shape[dim]
-    return gather(input.expand(target_a), dim, indices.expand(target_i))
+    # Along ``dim`` torch counts negative indices from the end, which gather itself refuses.
+    n = input.data.shape[dim]
+    wrapped = _make_tensor(xp.where(indices.data < 0, indices.data + n, indices.data))
+    return gather(input.expand(target_a), dim, wrapped.expand(target_i))
 
 
 def scatter_add(input, dim, index, src):
@@ -200,6 +268,13 @@ def _scatter(input, dim, index, src, accumulate):
     dim = _check_dim(dim, input.data.ndim)
     _check_index(index, input, dim, "scatter_add" if accumulate else "scatter")
     if isinstance(src, Tensor):
+        if src.data.ndim != index.data.ndim:
+            raise RuntimeError(f"Index tensor must have the same number of dimensions as src "
+                               f"tensor ({index.data.ndim} vs {src.data.ndim})")
+        if any(i > s for i, s in zip(index.shape, src.shape)):
+            raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than self "
+                               f"{list(input.shape)} apart from dimension {dim} and to be no "
+                               f"larger size than src {list(src.shape)}")
         if src.shape != index.shape:
             src = src[tuple(slice(0, s) for s in index.shape)]
         if src.data.dtype != input.data.dtype:
@@ -213,9 +288,18 @@ def index_select(input, dim, index):
     dim = _check_dim(dim, input.data.ndim)
     if not isinstance(index, Tensor):
         index = _make_tensor(xp.asarray(index, dtype=xp.int64))
+    if index.data.dtype.kind not in "iu":
+        raise RuntimeError(f"index_select(): Expected dtype int32 or int64 for index, got "
+                           f"{index.dtype}")
     if index.data.ndim > 1:
         raise IndexError(f"index_select(): Index is supposed to be a vector, got a "
                          f"{index.data.ndim}-D index")
+    n = input.data.shape[dim] if input.data.ndim else 1
+    if index.data.size and (index.data.min() < 0 or index.data.max() >= n):
+        raise IndexError(f"index out of range in self: index_select() takes indices in "
+                         f"[0, {n}) along dimension {dim}, got {index.data.reshape(-1).tolist()}")
+    if input.data.ndim == 0:
+        return AdvancedIndex.apply(input.reshape(1), index.data.reshape(-1)).reshape(())
     return AdvancedIndex.apply(input, (slice(None),) * dim + (index.data.reshape(-1),))
 
 
@@ -244,8 +328,13 @@ def masked_select(input, mask):
 
 def nonzero(input, *, as_tuple=False):
     """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one tensor per dim."""
+    if input.data.ndim == 0:
+        # NumPy refuses a 0-d array; torch reads it as one element with no dimension to index.
+        count = int(bool(input.data))
+        if as_tuple:
+            return (_make_tensor(xp.zeros(count, xp.int64)),)
+        return _make_tensor(xp.zeros((count, 0), xp.int64))
     found = xp.nonzero(input.data)
     if as_tuple:
         return tuple(_make_tensor(i.astype(xp.int64)) for i in found)
-    return _make_tensor(xp.stack(found, axis=1).astype(xp.int64) if found else
-                        xp.zeros((0, 0), xp.int64))
+    return _make_tensor(xp.stack(found, axis=1).astype(xp.int64))

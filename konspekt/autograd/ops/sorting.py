@@ -17,9 +17,9 @@ values_indices = namedtuple("values_indices", ["values", "indices"])
 def argsort(input, dim=-1, descending=False, stable=False):
     """The permutation π that sorts ``input`` along ``dim`` (ties keep their order)."""
     x = input.data
+    dim = _check_dim(dim, x.ndim)
     if x.ndim == 0:
         return _make_tensor(xp.zeros((), xp.int64))
-    dim = _check_dim(dim, x.ndim)
     if descending:
         # Sorting the reversed tensor and mapping back keeps ties in their original order.
         n = x.shape[dim]
@@ -45,7 +45,7 @@ def msort(input):
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
     x = input.data
-    dim = _check_dim(dim, x.ndim) if x.ndim else 0
+    dim = _check_dim(dim, x.ndim)
     n = x.shape[dim] if x.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError(f"selected index k out of range: k = {k} but the dimension has {n} "
@@ -59,10 +59,12 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 def kthvalue(input, k, dim=-1, keepdim=False):
     """The k-th smallest value (1-based) along ``dim`` and its index."""
     dim = _check_dim(dim, input.data.ndim)
-    n = input.shape[dim]
+    n = input.shape[dim] if input.data.ndim else 1
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}: "
                            f"k = {k}, size {n}")
+    if input.data.ndim == 0:
+        return values_indices(input.clone(), _make_tensor(xp.zeros((), xp.int64)))
     indices = argsort(input, dim).narrow(dim, k - 1, 1)
     values = input.take_along_dim(indices, dim)
     if not keepdim:
