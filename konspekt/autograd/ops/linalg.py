@@ -1,10 +1,12 @@
-"""Linear algebra: matmul (batched), mm, bmm, dot, outer, einsum, trace, diag, diagonal, and
-``linalg.inv``, ``det``, ``slogdet``, ``solve``, ``cholesky``.
+"""Linear algebra: matmul (batched), mm, bmm, dot, inner, outer, einsum, trace, diag, diagonal,
+and ``linalg.inv``, ``det``, ``slogdet``, ``solve``, ``cholesky``, ``vector_norm``, ``matrix_norm``,
+``norm``.
 
 Backward rules, from the lecture on differentiating matrix functions (G = ∂L/∂Y):
   Y = X₁X₂:      ∂L/∂X₁ = G X₂ᵀ,  ∂L/∂X₂ = X₁ᵀ G
   Y = X⁻¹:       ∂L/∂X = −Yᵀ G Yᵀ
-  y = det X:     ∂L/∂X = g · y · X⁻ᵀ
+  y = det X:     ∂L/∂X = g · y · X⁻ᵀ = g · cof X  (the cofactor matrix, which a singular X
+                 has too: cof_ij = (−1)^(i+j) det X without row i and column j)
   y = log|det X|: ∂L/∂X = g · X⁻ᵀ
   Y = A⁻¹B:      ∂L/∂B = A⁻ᵀ G,  ∂L/∂A = −(∂L/∂B) Yᵀ
   A = LLᵀ:       ∂L/∂A = sym(L⁻ᵀ Φ(Lᵀ Ḡ) L⁻¹), Φ = lower triangle with the diagonal halved,
@@ -15,6 +17,7 @@ Backward rules, from the lecture on differentiating matrix functions (G = ∂L/�
 """
 
 import string
+from collections import namedtuple
 
 from ..backend import xp
 from ..function import Function
@@ -117,6 +120,7 @@ def bmm(input, mat2):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{input.shape[0]}, {input.shape[2]}] but got: "
                            f"[{mat2.shape[0]}, {mat2.shape[1]}].")
+    _check_same_dtype(input, mat2, "bmm")
     return MatMul.apply(input, mat2)
 
 
@@ -132,12 +136,27 @@ def dot(input, other):
     return matmul(input, other)
 
 
-inner = dot
+def inner(input, other):
+    """The sum over the last dimension of both: inner(a, b)[i…, j…] = Σ_k a[i…, k] b[j…, k]
+    (a · b for vectors); a 0-D operand multiplies."""
+    if input.data.ndim == 0 or other.data.ndim == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got "
+                           f"shapes {list(input.shape)} and {list(other.shape)}")
+    _check_same_dtype(input, other, "inner")
+    k = input.shape[-1]
+    product = MatMul.apply(input.reshape(-1, k), other.reshape(-1, k), False, True)
+    return product.reshape(input.shape[:-1] + other.shape[:-1])
 
 
 def outer(input, vec2):
     """The outer product a bᵀ of two vectors."""
-    return input.reshape(-1, 1) * vec2.reshape(1, -1)
+    for name, vector in (("self", input), ("vec2", vec2)):
+        if vector.data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got "
+                               f"{vector.data.ndim}-D")
+    return input.unsqueeze(1) * vec2.unsqueeze(0)
 
 
 ger = outer
@@ -214,9 +233,12 @@ def _einsum_operand_grad(g, output, others, term, shape):
     for position, c in enumerate(unique):
         if c not in present:
             result = result.unsqueeze(position)
-    result = result.expand(tuple(size[c] for c in unique)) if len(kept) < len(unique) else result
-    # Size-1 dimensions that broadcast against the others: sum back to size 1.
-    result = sum_to_shape(result, tuple(size[c] for c in unique))
+    # Those, and indices where the others had size 1 and broadcast against this operand, come
+    # back with size 1: expand them. Indices where this operand had size 1 and broadcast against
+    # the others come back full: sum them back to size 1.
+    target = tuple(size[c] for c in unique)
+    broadcast = tuple(max(r, t) for r, t in zip(result.shape, target))
+    result = sum_to_shape(result.expand(broadcast), target)
     if len(unique) == len(term):
         return result
     # Repeated indices (a diagonal, as in 'ii->i'): put the values on that diagonal.
@@ -329,7 +351,23 @@ class Det(Function):
     @staticmethod
     def backward(ctx, g):
         A, y = ctx.saved_tensors
-        return (g * y).unsqueeze(-1).unsqueeze(-1) * inv(A).mT
+        g = g.unsqueeze(-1).unsqueeze(-1)
+        if xp.all(y.data != 0):
+            return g * y.unsqueeze(-1).unsqueeze(-1) * inv(A).mT
+        # y · X⁻ᵀ has no inverse to use at a singular X, but its limit, the cofactor matrix, is
+        # the determinants of the minors: exact there, and differentiable again through Det.
+        return g * _cofactors(A)
+
+
+def _cofactors(A):
+    """cof_ij = (−1)^(i+j) det(A without row i and column j), for (batches of) square A."""
+    n = A.shape[-1]
+    # Row i of `others` lists 0 … n−1 without i: the rows (and columns) that minor i keeps.
+    kept = xp.arange(n - 1)
+    others = kept + (kept >= xp.arange(n)[:, None])
+    minors = A[..., others[:, None, :, None], others[None, :, None, :]]
+    signs = 1 - 2 * ((xp.arange(n)[:, None] + xp.arange(n)) % 2)
+    return Det.apply(minors) * _make_tensor(signs.astype(A.data.dtype))
 
 
 class LogAbsDet(Function):
@@ -393,27 +431,38 @@ def det(A):
     return Det.apply(A)
 
 
+sign_logabsdet = namedtuple("sign_logabsdet", ["sign", "logabsdet"])
+
+
 def slogdet(A):
-    """(sign, log|det A|); only the second is differentiable."""
+    """(sign, log|det A|), a named tuple as in torch; only the second is differentiable."""
     _square(A, "slogdet")
     sign = _make_tensor(xp.asarray(xp.linalg.slogdet(A.data)[0]))
-    return sign, LogAbsDet.apply(A)
+    return sign_logabsdet(sign, LogAbsDet.apply(A))
 
 
 def solve(A, B, *, left=True):
-    """X with AX = B (``left=False``: XA = B); B may be a vector or a batch of them."""
-    if not left:
-        return solve(A.mT, B.mT).mT
+    """X with AX = B (``left=False``: XA = B). As in torch, B is a vector, or a batch of vectors,
+    when it is 1-D or has A's shape without the last dimension; a vector is the column of AX = B
+    (so ``left=False`` refuses it)."""
     _square(A, "solve")
     _check_same_dtype(A, B, "linalg.solve")
     vector = B.data.ndim == 1 or (B.data.ndim == A.data.ndim - 1
                                   and B.shape == A.shape[:-1])
-    if vector:
-        return Solve.apply(A, B.unsqueeze(-1)).squeeze(-1)
-    if B.shape[-2] != A.shape[-1]:
-        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B"
-                           f" ({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
-    return Solve.apply(A, B)
+    column = B.unsqueeze(-1) if vector else B
+    n, (rows, columns) = A.shape[-1], column.shape[-2:]
+    if (rows if left else columns) != n:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {rows}x{columns})")
+    try:
+        xp.broadcast_shapes(A.shape[:-2], column.shape[:-2])
+    except ValueError:
+        raise RuntimeError(f"linalg.solve: the batch dimensions of A {list(A.shape)} and B "
+                           f"{list(B.shape)} do not broadcast") from None
+    if not left:
+        return Solve.apply(A.mT, column.mT).mT
+    X = Solve.apply(A, column)
+    return X.squeeze(-1) if vector else X
 
 
 def cholesky(A, *, upper=False):
@@ -425,17 +474,54 @@ def cholesky(A, *, upper=False):
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """‖x‖_ord over ``dim`` (all elements when None)."""
+    if isinstance(ord, str):
+        # Tensor.norm takes 'fro' as the 2-norm; torch.linalg keeps names for matrix norms.
+        raise TypeError(f"linalg.vector_norm: ord must be a number, not {ord!r}")
     return x.norm(p=ord, dim=dim, keepdim=keepdim, dtype=dtype)
 
 
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False):
-    """The Frobenius norm (``ord='fro'``) of (batches of) matrices."""
-    if ord != "fro":
-        raise NotImplementedError("linalg.matrix_norm: only ord='fro' is implemented")
-    return A.norm(p="fro", dim=dim, keepdim=keepdim)
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """A norm of (batches of) matrices over the dimensions ``dim`` = (rows, columns):
+      'fro': ‖A‖_F = (Σ_ij a_ij²)^½,
+      1 / −1: the largest / smallest column sum max_j Σ_i |a_ij|,
+      inf / −inf: the largest / smallest row sum max_i Σ_j |a_ij|.
+    ('nuc' and ±2 need singular values, which konspekt does not compute.)"""
+    if dtype is not None:
+        A = A.to(dtype)
+    if A.data.ndim < 2:
+        raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 "
+                           f"dimensions, but got {A.data.ndim}")
+    if A.data.dtype.kind != "f":
+        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point tensor as input. Got "
+                           f"{A.dtype}")
+    if len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {tuple(dim)}")
+    rows, columns = (_check_dim(d, A.data.ndim) for d in dim)
+    if rows == columns:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({rows}, {columns})")
+    if ord == "fro":
+        return A.norm(p="fro", dim=(rows, columns), keepdim=keepdim)
+    if ord in ("nuc", 2, -2):
+        raise NotImplementedError(f"linalg.matrix_norm: ord={ord!r} needs singular values, "
+                                  "which are not implemented")
+    if ord not in (1, -1, float("inf"), float("-inf")):
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    sums = A.abs().sum(dim=rows if abs(ord) == 1 else columns, keepdim=True)
+    # The summed dimension has size 1 now, so reducing both removes (or keeps) the pair.
+    return (sums.amax if ord > 0 else sums.amin)(dim=(rows, columns), keepdim=keepdim)
 
 
-def norm(A, ord=None, dim=None, keepdim=False):
-    """``linalg.norm``: the 2-norm of the flattened input when ``ord`` is None, else the
-    vector norm over ``dim``."""
-    return A.norm(p=2 if ord is None else ord, dim=dim, keepdim=keepdim)
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    """``linalg.norm``: a matrix norm over two dimensions (``dim`` of length 2, a 2-D input with
+    ``ord`` given and no ``dim``, or ``ord`` 'fro' or 'nuc'), else the vector norm over ``dim``
+    (all elements when both ``ord`` and ``dim`` are None)."""
+    if isinstance(dim, int):
+        dim = (dim,)
+    if dim is None and ord is not None:
+        if A.data.ndim not in (1, 2):
+            raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must "
+                               f"be 1D or 2D. Got {A.data.ndim}D.")
+        dim = tuple(range(A.data.ndim))
+    if isinstance(ord, str) or (dim is not None and len(dim) == 2):
+        return matrix_norm(A, "fro" if ord is None else ord, dim, keepdim, dtype=dtype)
+    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
