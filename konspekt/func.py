@@ -15,6 +15,7 @@ grad is used as it is and the inner derivative is recorded, so the outer one can
 from .autograd.backend import xp
 from .autograd.engine import grad as _grad
 from .autograd.grad_mode import enable_grad
+from .autograd.ops.shape import stack
 from .autograd.tensor import Tensor, _make_tensor
 
 
@@ -39,10 +40,26 @@ def _argnums_tuple(argnums, n):
 
 
 def _differentiate(outputs, inputs, cotangents, keep_graph):
-    grads = _grad(outputs, inputs, cotangents, create_graph=keep_graph, retain_graph=True,
-                  allow_unused=True)
+    """Σ cotangentᵀ·∂output/∂inputs over the outputs, with zeros where an input does not reach
+    them: an output that does not depend on the inputs at all (a constant) adds nothing, as in
+    torch.func, instead of being an error."""
+    if isinstance(outputs, Tensor):
+        outputs, cotangents = [outputs], [cotangents]
+    pairs = [(o, c) for o, c in zip(outputs, cotangents) if o.requires_grad]
+    grads = (_grad([o for o, _ in pairs], inputs, [c for _, c in pairs], create_graph=keep_graph,
+                   retain_graph=True, allow_unused=True) if pairs else [None] * len(inputs))
     return tuple(_make_tensor(xp.zeros_like(x.data)) if g is None else g
                  for g, x in zip(grads, inputs))
+
+
+def _detached(value):
+    """A result cut from the graph that computed it: a tensor, or a tuple whose tensors are cut;
+    anything else (an aux string, a number) as it is."""
+    if isinstance(value, Tensor):
+        return value.detach()
+    if isinstance(value, tuple):
+        return tuple(_detached(v) for v in value)
+    return value
 
 
 def _split_aux(result, has_aux):
@@ -68,9 +85,10 @@ def value_and_grad(func, argnums=0, has_aux=False):
                 raise RuntimeError("grad: the function must return a one-element tensor, got "
                                    f"{getattr(output, 'shape', type(output).__name__)}")
             grads = _differentiate(output, [args[i] for i in nums], None, nested)
-        value = output if nested else output.detach()
+        if not nested:
+            output, aux = output.detach(), _detached(aux)
         grads = grads[0] if single else grads
-        return ((value, aux) if has_aux else value), grads
+        return ((output, aux) if has_aux else output), grads
     return wrapper
 
 
@@ -101,13 +119,16 @@ def vjp(func, *primals, has_aux=False):
         with enable_grad():
             keep = nested or any(c.requires_grad for c in cotangents)
             return _differentiate(list(outs), tracked, list(cotangents), keep)
-    shown = output if nested else (tuple(o.detach() for o in output)
-                                   if isinstance(output, tuple) else output.detach())
-    return (shown, vjp_fn, aux) if has_aux else (shown, vjp_fn)
+    # new names: vjp_fn differentiates the recorded output, not the detached one shown
+    shown, shown_aux = (output, aux) if nested else (_detached(output), _detached(aux))
+    return (shown, vjp_fn, shown_aux) if has_aux else (shown, vjp_fn)
 
 
 def jvp(func, primals, tangents):
-    """Return (func(*primals), J·tangents), by differentiating the vjp (linear in u) again."""
+    """Return (func(*primals), J·tangents), by differentiating the vjp (linear in u) again.
+
+    ``func`` may return a tuple of tensors; then both results are tuples, one entry per output.
+    """
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise RuntimeError(f"jvp: expected one tangent per primal, got {len(tangents)} tangents "
@@ -123,21 +144,39 @@ def jvp(func, primals, tangents):
             tracked.append(t)
             nested = nested or was
         output = func(*tracked)
-        u = _make_tensor(xp.zeros_like(output.data), True)
-        vjps = _differentiate(output, tracked, u, True)
+        outputs = output if isinstance(output, tuple) else (output,)
+        us = [_make_tensor(xp.zeros_like(o.data), True) for o in outputs]
+        vjps = _differentiate(list(outputs), tracked, us, True)
         used = [(g, t) for g, t in zip(vjps, tangents) if g.requires_grad]
-        if not used:
-            return (output if nested else output.detach()), _make_tensor(
-                xp.zeros_like(output.data))
-        jv, = _grad([g for g, _ in used], [u], [t for _, t in used], create_graph=nested,
-                    allow_unused=True)
-    if jv is None:
-        jv = _make_tensor(xp.zeros_like(output.data))
-    return (output if nested else output.detach()), jv
+        jvs = (_grad([g for g, _ in used], us, [t for _, t in used], create_graph=nested,
+                     allow_unused=True) if used else [None] * len(us))
+    jvs = tuple(_make_tensor(xp.zeros_like(o.data)) if jv is None else jv
+                for jv, o in zip(jvs, outputs))
+    shown = outputs if nested else _detached(outputs)
+    return (shown, jvs) if isinstance(output, tuple) else (shown[0], jvs[0])
+
+
+def _jacobian_blocks(output, inputs, nested):
+    """∂output/∂x for each x of inputs, of shape output.shape + x.shape: row j is the vjp with
+    the unit cotangent eⱼ."""
+    rows = [[] for _ in inputs]
+    for j in range(output.data.size):
+        seed = xp.zeros(output.shape, dtype=output.data.dtype)
+        seed.reshape(-1)[j] = 1
+        for r, g in zip(rows, _differentiate(output, inputs, _make_tensor(seed), nested)):
+            r.append(g)
+    blocks = tuple(stack(r).reshape(output.shape + x.shape) if r else
+                   _make_tensor(xp.zeros(output.shape + x.shape, output.data.dtype))
+                   for r, x in zip(rows, inputs))
+    return blocks if nested else _detached(blocks)
 
 
 def jacobian(func, argnums=0):
-    """A function that returns ∂func/∂args[argnums], of shape output.shape + input.shape."""
+    """A function that returns ∂func/∂args[argnums], of shape output.shape + input.shape.
+
+    For several argnums, a tuple with one block per input; for a func that returns a tuple, a
+    tuple with one entry per output (torch.func.jacrev's nesting: result[output][input]).
+    """
     def wrapper(*args):
         nums, single = _argnums_tuple(argnums, len(args))
         args = list(args)
@@ -148,20 +187,10 @@ def jacobian(func, argnums=0):
                 nested = nested or was
             output = func(*args)
             inputs = [args[i] for i in nums]
-            rows = [[] for _ in inputs]
-            for j in range(output.data.size):
-                seed = xp.zeros(output.shape, dtype=output.data.dtype)
-                seed.reshape(-1)[j] = 1
-                grads = _differentiate(output, inputs, _make_tensor(seed), nested)
-                for r, g in zip(rows, grads):
-                    r.append(g)
-        from .autograd.ops.shape import stack
-        jacobians = tuple(stack(r).reshape(output.shape + x.shape) if r else
-                          _make_tensor(xp.zeros(output.shape + x.shape, output.data.dtype))
-                          for r, x in zip(rows, inputs))
-        if not nested:
-            jacobians = tuple(J.detach() for J in jacobians)
-        return jacobians[0] if single else jacobians
+            outputs = output if isinstance(output, tuple) else (output,)
+            blocks = tuple(_jacobian_blocks(o, inputs, nested) for o in outputs)
+        blocks = tuple(b[0] if single else b for b in blocks)
+        return blocks if isinstance(output, tuple) else blocks[0]
     return wrapper
 
 
@@ -186,8 +215,7 @@ def hvp(func, primals, tangents):
         output = func(*tracked)
         grads = _differentiate(output, tracked, None, True)
         inner = sum((g * v).sum() for g, v in zip(grads, tangents) if g.requires_grad)
-        if not isinstance(inner, Tensor):
-            zero = tuple(_make_tensor(xp.zeros_like(p.data)) for p in primals)
-            return output.detach(), zero
-        result = _differentiate(inner, tracked, None, nested)
+        # no gradient depends on the primals (f is linear or constant): H = 0
+        result = (_differentiate(inner, tracked, None, nested) if isinstance(inner, Tensor)
+                  else tuple(_make_tensor(xp.zeros_like(p.data)) for p in primals))
     return (output if nested else output.detach()), result

@@ -3,6 +3,8 @@
 ``randint``, ``randperm``, with ``manual_seed`` and ``Generator``), and the ``*_like`` forms.
 """
 
+import functools
+import math
 import numbers
 
 from . import dtype as _dtypes
@@ -32,8 +34,9 @@ class Generator:
         """Reset the generator to the state of ``seed``; returns the generator."""
         if not isinstance(seed, numbers.Integral):
             raise TypeError(f"manual_seed expected an int, got {type(seed).__name__}")
-        self._seed = int(seed)
-        self.rng = xp.random.default_rng(self._seed % (2 ** 64))
+        # torch keeps the seed as an unsigned 64-bit number: manual_seed(-1) reports 2⁶⁴ − 1
+        self._seed = int(seed) % (2 ** 64)
+        self.rng = xp.random.default_rng(self._seed)
         return self
 
     def seed(self):
@@ -75,8 +78,17 @@ def _rng(generator):
     return (generator or default_generator).rng
 
 
+# Kinds in torch's order of promotion: a sequence mixing them takes the highest.
+_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
 def _infer_dtype(value):
-    """torch's rule: Python bools → bool, ints → int64, floats → the default dtype."""
+    """torch's rule: Python bools → bool, ints → int64, floats → the default dtype; NumPy scalars
+    and arrays keep their dtype; a sequence takes the highest kind among its elements
+    (bool < int < float), its dtypes of that kind promoted together."""
+    array_dtype = getattr(value, "dtype", None)
+    if isinstance(array_dtype, xp.dtype):  # checked first: np.float64 is also a Python float
+        return array_dtype
     if isinstance(value, bool):
         return xp.dtype(bool)
     if isinstance(value, numbers.Integral):
@@ -84,18 +96,23 @@ def _infer_dtype(value):
     if isinstance(value, numbers.Real):
         return _dtypes.get_default_dtype().numpy
     if isinstance(value, (list, tuple)):
-        kinds = [_infer_dtype(v) for v in value]
-        if not kinds:
+        if not value:
             return _dtypes.get_default_dtype().numpy
-        for kind in ("f", "i", "b"):
-            for d in kinds:
-                if d.kind == kind:
-                    return d if kind != "f" else max(
-                        (k for k in kinds if k.kind == "f"), key=lambda k: k.itemsize)
+        dtypes = [_infer_dtype(v) for v in value]
+        # an unsupported kind (complex) ranks above all, so that the caller rejects it by name
+        top = max(_KIND_RANK.get(d.kind, 3) for d in dtypes)
+        return functools.reduce(xp.promote_types,
+                                [d for d in dtypes if _KIND_RANK.get(d.kind, 3) == top])
     if isinstance(value, Tensor):
         return value.data.dtype
     raise TypeError(f"tensor(): could not infer a dtype from an element of type "
                     f"{type(value).__name__}")
+
+
+def _scalar(value):
+    """A Python number from a number, a NumPy scalar or a one-element tensor: torch reads the
+    arguments of ``arange`` and ``full`` as Scalars, so their own dtype does not count."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def _to_array(data, dtype):
@@ -125,8 +142,9 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
 
 def as_tensor(data, dtype=None, device=None):
     """Like ``tensor`` but shares memory with an array or tensor when no conversion is needed."""
-    if isinstance(data, Tensor) and (dtype is None or _dtypes.as_dtype(dtype) == data.dtype):
-        return data
+    if isinstance(data, Tensor):
+        # a conversion of a tensor stays in the graph, as torch's does
+        return data if dtype is None else data.to(dtype)
     return _make_tensor(_to_array(data, dtype))
 
 
@@ -177,29 +195,42 @@ def empty(*size, dtype=None, device=None, requires_grad=False):
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor of ``size`` filled with ``fill_value`` (its dtype inferred from the value)."""
     if dtype is None:
-        dtype = _infer_dtype(fill_value.item() if isinstance(fill_value, Tensor)
-                             else fill_value)
+        dtype = _infer_dtype(_scalar(fill_value))
     else:
         dtype = _dtypes.as_dtype(dtype).numpy
     return _finish(xp.full(_size((size,)), fill_value, dtype), requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    """The n × m matrix (n × n unless ``m`` is given) with ones on the diagonal."""
+    for name, value in (("n", n), ("m", m)):
+        if value is not None and value < 0:
+            raise RuntimeError(f"eye: {name} must be greater or equal to 0, got {value}")
     return _finish(xp.eye(n, n if m is None else m, dtype=_dtype_or_default(dtype)), requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
-    """Values start, start + step, … below ``end``; int64 unless an argument is a float."""
+    """Values start, start + step, … below ``end``; int64 unless an argument is a float.
+
+    With an integer ``dtype`` the arguments are truncated to integers first, as in torch:
+    ``arange(0.5, 3.7, dtype=int64)`` is [0, 1, 2].
+    """
     if end is None:
         start, end = 0, start
-    values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    values = [_scalar(v) for v in (start, end, step)]
+    dtype = _infer_dtype(values) if dtype is None else _dtypes.as_dtype(dtype).numpy
+    if not all(math.isfinite(v) for v in values):
+        raise RuntimeError(f"arange: unsupported range: {values[0]} -> {values[1]} "
+                           f"(step {values[2]})")
+    if dtype.kind in "iub":
+        values = [int(v) for v in values]
+    start, end, step = values
     if step == 0:
         raise RuntimeError("arange: step must be nonzero")
-    if dtype is None:
-        dtype = _infer_dtype(list(values))
-    else:
-        dtype = _dtypes.as_dtype(dtype).numpy
-    return _finish(xp.arange(*values).astype(dtype), requires_grad)
+    if (end - start) * step < 0:
+        raise RuntimeError(f"arange: upper bound and lower bound inconsistent with step sign: "
+                           f"{start} -> {end} with step {step}")
+    return _finish(xp.arange(start, end, step).astype(dtype), requires_grad)
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
@@ -214,23 +245,34 @@ def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_gra
                    requires_grad)
 
 
+def _floating_dtype(dtype, function):
+    """The requested dtype or the default; an integer one would silently round every sample."""
+    d = _dtype_or_default(dtype)
+    if d.kind != "f":
+        raise TypeError(f"{function}: expected a floating point dtype, got "
+                        f"{_dtypes.from_numpy_dtype(d).name}")
+    return d
+
+
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples on [0, 1)."""
-    array = _rng(generator).random(_size(size)).astype(_dtype_or_default(dtype))
+    array = _rng(generator).random(_size(size)).astype(_floating_dtype(dtype, "rand"))
     return _finish(array, requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples."""
-    array = _rng(generator).standard_normal(_size(size)).astype(_dtype_or_default(dtype))
+    array = _rng(generator).standard_normal(_size(size)).astype(_floating_dtype(dtype, "randn"))
     return _finish(array, requires_grad)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False):
     """Uniform integers in [low, high); ``randint(high, size)`` starts at 0."""
-    if size is None:
+    if size is None:  # randint(high, size)
         low, high, size = 0, low, high
+    elif high is None:  # randint(high, size=size)
+        low, high = 0, low
     if size is None:
         raise TypeError("randint() missing the required argument 'size'")
     if high <= low:
@@ -243,6 +285,8 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of 0 … n − 1."""
+    if n < 0:
+        raise RuntimeError(f"randperm: n must be non-negative, got {n}")
     dtype = xp.dtype("int64") if dtype is None else _dtypes.as_dtype(dtype).numpy
     return _finish(_rng(generator).permutation(n).astype(dtype), requires_grad)
 

@@ -29,7 +29,8 @@ _METHODS = {
     softmax: ["softmax", "log_softmax"],
     comparison: ["eq", "ne", "lt", "le", "gt", "ge", "less", "less_equal", "greater",
                  "greater_equal", "logical_and", "logical_or", "logical_xor", "logical_not",
-                 "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor", "isnan", "isinf", "isfinite", "equal", "isclose", "allclose"],
+                 "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor", "isnan", "isinf",
+                 "isfinite", "equal", "isclose", "allclose"],
     conversion: ["clone", "to", "type_as", "float", "double", "half", "long", "int", "bool"],
 }
 
@@ -139,10 +140,19 @@ def _bind_creation():
     Tensor.new_tensor = lambda self, data, dtype=None, requires_grad=False: creation.tensor(
         data, dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
+    def check_floating(tensor, method):
+        # an integer tensor would keep only the truncated samples, silently
+        if not tensor.is_floating_point():
+            raise TypeError(f"{method}: expected a floating point tensor, got {tensor.dtype.name}")
+
     def uniform_(self, a=0.0, b=1.0, *, generator=None):
+        """Fill in place with samples of U[a, b)."""
+        check_floating(self, "uniform_")
         return self.copy_(_make_tensor(creation._rng(generator).uniform(a, b, self.shape)))
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        """Fill in place with samples of N(mean, std²)."""
+        check_floating(self, "normal_")
         return self.copy_(_make_tensor(creation._rng(generator).normal(mean, std, self.shape)))
 
     Tensor.uniform_ = uniform_
