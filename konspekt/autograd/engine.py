@@ -27,6 +27,9 @@ def _initial_gradients(outputs, grad_outputs):
         out = outputs[0]
         if isinstance(out, Tensor) and out._requires_grad and out.data.size == 1:
             return [_make_tensor(xp.ones_like(out.data))]
+    if grad_outputs is not None and len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients: "
+                           "pass one gradient per output")
     grads = []
     for i, out in enumerate(outputs):
         if not isinstance(out, Tensor):
@@ -56,8 +59,11 @@ def _graph(roots):
     A node is pushed for a visit the first time an edge reaches it, so the counts double as the
     record of what has been seen.
     """
-    pending = {}
-    stack = [r for r in roots if isinstance(r, Function)]
+    # The roots count as seen from the start: a root listed twice (backward([y, y])) or reached
+    # from another root (grad([loss, hidden], …)) must not have its edges counted twice, or its
+    # inputs would wait for a report that never comes.
+    pending = dict.fromkeys(roots, 0)
+    stack = [r for r in pending if isinstance(r, Function)]
     while stack:
         for e in stack.pop()._edges:
             if e is None:
@@ -164,14 +170,20 @@ def _as_gradient(value, node):
         return value
     if isinstance(value, xp.ndarray):
         return _make_tensor(value)
-    raise TypeError(f"function {node.name()} returned a gradient of type {type(value).__name__};"
-                    " expected a Tensor or None")
+    # RuntimeError, as torch raises it ("expected Variable or None").
+    raise RuntimeError(f"function {node.name()} returned a gradient of type "
+                       f"{type(value).__name__}; expected a Tensor or None")
 
 
 def _pad_gradients(node, grads, edges):
-    # Trailing options of forward (dim, keepdim …) need no gradient from backward.
-    if len(grads) < len(edges) and not any(edges[len(grads):]):
-        return grads + (None,) * (len(edges) - len(grads))
+    # Trailing options of forward (dim, keepdim …) need no gradient from backward; surplus
+    # trailing Nones are accepted, as torch does. (Edges may be leaf Tensors: compare with None,
+    # a Tensor has no truth value.)
+    n = len(edges)
+    if len(grads) < n and all(e is None for e in edges[len(grads):]):
+        return grads + (None,) * (n - len(grads))
+    if len(grads) > n and all(g is None for g in grads[n:]):
+        return grads[:n]
     raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                        f"(expected {len(edges)}, got {len(grads)})")
 
@@ -231,11 +243,17 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     roots = [o.grad_fn if o.grad_fn is not None else o for o in outputs]
     if inputs is not None:
         inputs = _as_tuple(inputs)
+        if not inputs:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         targets = _targets(inputs, allow_unused=True)
+        # A non-leaf input keeps its .grad from now on, as in torch; the retain_grad hook fills
+        # it during the pass.
+        for tensor in inputs:
+            tensor.retain_grad()
         captured = _run(roots, grads, retain_graph, create_graph, capture=set(targets))
         given = set()
         for tensor, key in zip(inputs, targets):
-            if key in captured:
+            if key in captured and tensor.grad_fn is None:
                 _accumulate(tensor, captured[key], create_graph, given)
         return
     _run(roots, grads, retain_graph, create_graph)
@@ -279,9 +297,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     outputs = _as_tuple(outputs)
     inputs_tuple = _as_tuple(inputs)
     grad_outputs = _as_tuple(grad_outputs) if grad_outputs is not None else None
-    if grad_outputs is not None and len(grad_outputs) != len(outputs):
-        raise RuntimeError(f"grad requires one grad_output per output: got {len(grad_outputs)} "
-                           f"for {len(outputs)} outputs")
     grads = _initial_gradients(outputs, grad_outputs)
     if retain_graph is None:
         retain_graph = create_graph

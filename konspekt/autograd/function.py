@@ -43,7 +43,8 @@ class Function:
     Attributes
     ----------
     needs_input_grad : tuple of bool
-        For each positional input, whether its gradient is wanted.
+        For each positional input, whether its gradient is wanted. Known once the node is
+        recorded, i.e. in backward; empty during forward (torch fills it there too).
     next_functions : tuple of (node, int)
         The nodes this one passes gradients to, one per input, as in torch.
 
@@ -179,6 +180,14 @@ class Function:
             else:
                 out.append(s)
         return tuple(out)
+
+    def _rebind_output(self, tensor):
+        """The output has been taken over by ``tensor`` (an in-place operation made it that
+        tensor's new value): later in-place changes of ``tensor`` must be noticed."""
+        output = getattr(self, "_output", None)
+        if output is not None:
+            counter = tensor._version_counter_shared()
+            self._output = (output[0], counter, counter[0])
 
     def _raise_modified(self, shape, version, expected, role):
         raise RuntimeError(

@@ -5,6 +5,7 @@ detached by ``no_grad`` evaluation in another.
 """
 
 import functools
+import inspect
 import threading
 
 
@@ -21,23 +22,68 @@ def is_grad_enabled():
 
 
 class _GradMode:
-    """A context manager that is also a decorator; subclasses choose the mode."""
+    """A context manager that is also a decorator; subclasses choose the mode.
+
+    ``@no_grad`` and ``@no_grad()`` both decorate, as in torch. A decorated generator function runs
+    each of its steps in the mode, not only its creation.
+    """
 
     mode = True
 
+    def __new__(cls, function=None):
+        if function is None:
+            return super().__new__(cls)
+        return cls()(function)
+
+    def __init__(self):
+        # A stack, so that one instance entered twice (a shared ``no_grad()`` in a recursive
+        # function) restores each level correctly.
+        self._previous = []
+
     def __enter__(self):
-        self._previous = _state.enabled
+        self._previous.append(_state.enabled)
         _state.enabled = self.mode
 
     def __exit__(self, *exc):
-        _state.enabled = self._previous
+        _state.enabled = self._previous.pop()
         return False
 
+    def _fresh(self):
+        """A new manager of the same mode, entered around one call of a decorated function."""
+        return type(self)()
+
     def __call__(self, function):
+        if inspect.isgeneratorfunction(function):
+            return self._wrap_generator(function)
+
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
-            with self.__class__():
+            with self._fresh():
                 return function(*args, **kwargs)
+        return wrapper
+
+    def _wrap_generator(self, function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            generator = function(*args, **kwargs)
+            # Each resumption (next, send, throw, close) runs in the mode; the caller's code
+            # between two steps runs in its own.
+            step, argument = generator.send, None
+            while True:
+                try:
+                    with self._fresh():
+                        value = step(argument)
+                except StopIteration as stop:
+                    return stop.value
+                try:
+                    argument = yield value
+                    step = generator.send
+                except GeneratorExit:
+                    with self._fresh():
+                        generator.close()
+                    raise
+                except BaseException as error:
+                    step, argument = generator.throw, error
         return wrapper
 
 
@@ -60,7 +106,7 @@ class enable_grad(_GradMode):
 
 
 class set_grad_enabled(_GradMode):
-    """Set recording on or off; works as a function call and as a context manager.
+    """Set recording on or off; works as a function call, a context manager and a decorator.
 
     Parameters
     ----------
@@ -68,21 +114,24 @@ class set_grad_enabled(_GradMode):
         True to record operations, False not to.
     """
 
+    def __new__(cls, mode):
+        return object.__new__(cls)
+
     def __init__(self, mode):
         if not isinstance(mode, bool):
             raise TypeError(f"set_grad_enabled: mode must be a bool, got {type(mode).__name__}")
+        # The switch happens at the call, so that ``set_grad_enabled(False)`` alone works.
         self.mode = mode
-        self._previous = _state.enabled
+        self._previous = [_state.enabled]
         _state.enabled = mode
 
     def __enter__(self):
         pass
 
-    def __call__(self, function):
-        _state.enabled = self._previous
+    def _fresh(self):
+        return enable_grad() if self.mode else no_grad()
 
-        @functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(self.mode):
-                return function(*args, **kwargs)
-        return wrapper
+    def __call__(self, function):
+        # Used as a decorator: undo the switch made by the call, apply it around each call.
+        _state.enabled = self._previous.pop()
+        return super().__call__(function)

@@ -8,7 +8,6 @@ the comparison. They return True or raise ``GradcheckError`` naming the worst el
 
 from .backend import xp
 from .engine import grad as autograd_grad
-from .grad_mode import no_grad
 from .tensor import Tensor, _make_tensor
 
 
@@ -17,7 +16,9 @@ class GradcheckError(RuntimeError):
 
 
 def _as_tuple(x):
-    return x if isinstance(x, tuple) else (x,)
+    if isinstance(x, tuple):
+        return x
+    return tuple(x) if isinstance(x, list) else (x,)
 
 
 def _outputs(function, inputs):
@@ -117,8 +118,9 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
         True when every element agrees.
     """
     inputs = _as_tuple(inputs)
+    # Wrong inputs are a usage error, not a failed check: raised even when raise_exception=False.
+    _check_inputs(inputs, "gradcheck")
     try:
-        _check_inputs(inputs, "gradcheck")
         numerical = _numerical_jacobians(func, inputs, eps)
         analytical = _analytical_jacobians(func, inputs)
         _compare(analytical, numerical, atol, rtol, "Jacobian")
@@ -138,10 +140,10 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     """
     inputs = _as_tuple(inputs)
     _check_inputs(inputs, "gradgradcheck")
-    with no_grad():
-        outputs = _outputs(func, inputs)
-    rng = xp.random.default_rng(0)
     if grad_outputs is None:
+        # One v per differentiable output, the outputs that first_derivative pairs them with.
+        rng = xp.random.default_rng(0)
+        outputs = [o for o in _outputs(func, inputs) if o.requires_grad]
         grad_outputs = tuple(_make_tensor(rng.standard_normal(o.shape), True) for o in outputs)
     grad_outputs = _as_tuple(grad_outputs)
     n = len(inputs)

@@ -224,7 +224,9 @@ class Tensor:
 
     def detach(self):
         """A tensor with the same values (shared memory) cut from the graph."""
-        t = _make_tensor(self.data)
+        # A new array object over the same memory: operations recognise their saved inputs by
+        # array identity, so in x * x.detach() the two operands must not be the same object.
+        t = _make_tensor(self.data.view())
         t._version_counter = self._version_counter_shared()
         return t
 
@@ -264,6 +266,12 @@ class Tensor:
         if self.grad_fn is not None:
             self.grad_fn.register_prehook(hook)
             hooks = self.grad_fn._pre_hooks
+            keep = self._retains_grad
+            if keep:
+                # .grad of a tensor that retains it holds the gradient after all its hooks, as
+                # in torch, whichever was registered first.
+                hooks.remove(keep)
+                hooks.append(keep)
         else:
             if self._hooks is None:
                 self._hooks = []
@@ -277,7 +285,6 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is None or self._retains_grad:
             return
-        self._retains_grad = True
         ref = weakref.ref(self)
 
         def keep(grad):
@@ -286,28 +293,60 @@ class Tensor:
                 value = grad.detach() if not _state.enabled else grad
                 tensor._grad = value if tensor._grad is None else tensor._grad + value
         self.grad_fn.register_prehook(keep)
+        self._retains_grad = keep  # kept so that later hooks can be put before it
 
     @property
     def retains_grad(self):
-        return self._retains_grad
+        return self._retains_grad is not False
 
     # ---- in-place updates -------------------------------------------------------------------
 
     def _check_inplace(self):
-        if self._requires_grad and self.grad_fn is None and _state.enabled:
+        if not (self._requires_grad and _state.enabled):
+            return
+        if self.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
+        # A view shares its base's memory and version counter; writing it would change a leaf
+        # behind the graph's back.
+        node, counter = self.grad_fn, self._version_counter
+        while counter is not None and getattr(node, "is_view", False):
+            base = node._edges[0]
+            if isinstance(base, Tensor):
+                if base._version_counter is counter:
+                    raise RuntimeError("a view of a leaf Variable that requires grad is being "
+                                       "used in an in-place operation.")
+                return
+            node = base
 
     def _assign_result(self, result):
         """Make self the result of a recorded operation applied to its old value.
 
         The old value lives on in a new Tensor object that the operation saved, so nodes that
-        saved ``self`` before the change see its version move and refuse to run.
+        saved ``self`` before the change see its version move and refuse to run. As in torch, an
+        in-place result keeps self's shape and dtype (``float32 += float64`` stays float32).
         """
+        if result.data.shape != self.data.shape:
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast "
+                               f"shape {list(result.shape)}")
+        if result.data.dtype != self.data.dtype:
+            if not xp.can_cast(result.data.dtype, self.data.dtype, "same_kind"):
+                raise RuntimeError(f"result type {result.dtype} can't be cast to the desired "
+                                   f"output type {self.dtype}")
+            result = result.to(self.dtype)
+        keep = self._retains_grad
+        if keep and self.grad_fn is not None and result.grad_fn is not None:
+            # .grad follows the tensor to its new node, as in torch; other hooks stay behind.
+            self.grad_fn._pre_hooks.remove(keep)
+            result.grad_fn.register_prehook(keep)
         self.data = result.data
         self.grad_fn = result.grad_fn
         self._requires_grad = result._requires_grad
         self._bump_version()
+        if result._version_counter is not None and result.grad_fn is not None:
+            # The operation saved its output (exp_, tanh_ …): that array is self's now, so the
+            # node must watch self's counter, not the one of the discarded result.
+            result.grad_fn._rebind_output(self)
         return self
 
     def _old_value(self):
@@ -328,23 +367,20 @@ class Tensor:
         return self.fill_(0)
 
     def fill_(self, value):
-        """Fill with a value in place."""
-        self._check_inplace()
-        if isinstance(value, Tensor):
-            value = value.data
-        self._writable_data()[...] = value
-        self._bump_version()
+        """Fill with a number or a 0-d tensor in place."""
+        if isinstance(value, Tensor) and value.data.ndim:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value.data.ndim} dimensions.")
+        # As ``self[...] = value``: when recorded, the old value gets a zero gradient (it no
+        # longer counts) and a tensor value the sum of the gradient.
+        self[...] = value
         return self
 
     def copy_(self, src):
         """Copy the values of ``src`` (broadcast to self's shape) into self, in place."""
-        self._check_inplace()
-        src_data = src.data if isinstance(src, Tensor) else xp.asarray(src)
-        if (_state.enabled and isinstance(src, Tensor) and src._requires_grad):
-            from .ops.shape import expand
-            return self._assign_result(expand(src.to(self.dtype), self.shape).clone())
-        self._writable_data()[...] = src_data
-        self._bump_version()
+        # As ``self[...] = src``: when recorded, the gradient goes to src (summed over the
+        # broadcast) and none to the old value.
+        self[...] = src
         return self
 
     def __setitem__(self, key, value):
@@ -366,11 +402,15 @@ class Tensor:
         prefix = "tensor("
         body = xp.array2string(self.data, separator=", ", prefix=prefix, threshold=1000)
         extras = []
-        default_kinds = (_dtypes.get_default_dtype().numpy, xp.dtype("int64"), xp.dtype("bool"))
-        if self.data.dtype not in default_kinds or self.data.size == 0:
-            extras.append(f"dtype={self.dtype}")
+        default_float = _dtypes.get_default_dtype().numpy
         if self.data.size == 0:
-            body = f"[], size={tuple(self.shape)}"
+            # An empty body cannot show its kind, so like torch the dtype is named unless it is
+            # the default float, and the size unless the tensor is one-dimensional.
+            body = "[]" if self.data.ndim == 1 else f"[], size={tuple(self.shape)}"
+            if self.data.dtype != default_float:
+                extras.append(f"dtype={self.dtype}")
+        elif self.data.dtype not in (default_float, xp.dtype("int64"), xp.dtype("bool")):
+            extras.append(f"dtype={self.dtype}")
         if self.grad_fn is not None:
             extras.append(f"grad_fn=<{self.grad_fn.name()}>")
         elif self._requires_grad:
