@@ -54,43 +54,23 @@ def chain_data(rng):
             rng.standard_normal((4, 4)).astype(np.float32))
 
 
-def chain_konspekt(x_np, w_np):
-    x = kp.tensor(x_np, requires_grad=True)
-    w = kp.tensor(w_np, requires_grad=True)
+def chain(L, x_np, w_np):
+    """The step for library ``L`` (konspekt or torch: the same code runs on both)."""
+    x = L.tensor(x_np, requires_grad=True)
+    w = L.tensor(w_np, requires_grad=True)
 
     def step():
         x.grad = None
         w.grad = None
         a = x * w
         b = a + x
-        c = kp.tanh(b)
+        c = L.tanh(b)
         d = c @ w
-        e = kp.exp(d)
+        e = L.exp(d)
         f = e - x
-        g = kp.sigmoid(f)
+        g = L.sigmoid(f)
         h = g * 2.0
-        i = kp.relu(h)
-        loss = i.sum()
-        loss.backward()
-    return step
-
-
-def chain_torch(x_np, w_np):
-    x = torch.tensor(x_np, requires_grad=True)
-    w = torch.tensor(w_np, requires_grad=True)
-
-    def step():
-        x.grad = None
-        w.grad = None
-        a = x * w
-        b = a + x
-        c = torch.tanh(b)
-        d = c @ w
-        e = torch.exp(d)
-        f = e - x
-        g = torch.sigmoid(f)
-        h = g * 2.0
-        i = torch.relu(h)
+        i = L.relu(h)
         loss = i.sum()
         loss.backward()
     return step
@@ -112,33 +92,18 @@ def mlp_data(rng):
     return X, layers
 
 
-def mlp_konspekt(X_np, layers_np):
-    X = kp.tensor(X_np)
-    (W1, b1), (W2, b2), (W3, b3) = [(kp.tensor(W, requires_grad=True),
-                                     kp.tensor(b, requires_grad=True)) for W, b in layers_np]
+def mlp(L, X_np, layers_np):
+    """The step for library ``L`` (konspekt or torch)."""
+    X = L.tensor(X_np)
+    (W1, b1), (W2, b2), (W3, b3) = [(L.tensor(W, requires_grad=True),
+                                     L.tensor(b, requires_grad=True)) for W, b in layers_np]
     params = (W1, b1, W2, b2, W3, b3)
 
     def step():
         for p in params:
             p.grad = None
-        h1 = kp.relu(X @ W1 + b1)
-        h2 = kp.relu(h1 @ W2 + b2)
-        loss = (h2 @ W3 + b3).sum()
-        loss.backward()
-    return step
-
-
-def mlp_torch(X_np, layers_np):
-    X = torch.tensor(X_np)
-    (W1, b1), (W2, b2), (W3, b3) = [(torch.tensor(W, requires_grad=True),
-                                     torch.tensor(b, requires_grad=True)) for W, b in layers_np]
-    params = (W1, b1, W2, b2, W3, b3)
-
-    def step():
-        for p in params:
-            p.grad = None
-        h1 = torch.relu(X @ W1 + b1)
-        h2 = torch.relu(h1 @ W2 + b2)
+        h1 = L.relu(X @ W1 + b1)
+        h2 = L.relu(h1 @ W2 + b2)
         loss = (h2 @ W3 + b3).sum()
         loss.backward()
     return step
@@ -147,9 +112,9 @@ def mlp_torch(X_np, layers_np):
 # ---- the table ----------------------------------------------------------------------------------
 
 CASES = [
-    # name, data, konspekt step, torch step, iterations per repeat, target ratio
-    ("10-op chain 4x4 fwd+bwd", chain_data, chain_konspekt, chain_torch, 2000, 1.5),
-    ("MLP 256-1024-1024-10 b256", mlp_data, mlp_konspekt, mlp_torch, 20, 1.0),
+    # name, data, step for a library, iterations per repeat, target ratio
+    ("10-op chain 4x4 fwd+bwd", chain_data, chain, 2000, 1.5),
+    ("MLP 256-1024-1024-10 b256", mlp_data, mlp, 20, 1.0),
 ]
 
 
@@ -165,10 +130,9 @@ def main():
     print(header)
     print("-" * len(header))
     results = []
-    for name, make_data, konspekt_case, torch_case, iterations, target in CASES:
+    for name, make_data, case, iterations, target in CASES:
         data = make_data(np.random.default_rng(0))
-        t_konspekt, t_torch, ratio = measure(konspekt_case(*data), torch_case(*data),
-                                             iterations)
+        t_konspekt, t_torch, ratio = measure(case(kp, *data), case(torch, *data), iterations)
         verdict = "PASS" if ratio <= target else "MISS"
         results.append((name, t_konspekt, t_torch, ratio, target, verdict))
         print(f"{name:28s} {_format_time(t_konspekt):>12s} {_format_time(t_torch):>12s} "

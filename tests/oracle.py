@@ -9,7 +9,10 @@ checks, at rtol 1e-6:
 ``check_gradients`` runs konspekt's own gradcheck and gradgradcheck on the same function.
 """
 
+import re
+
 import numpy as np
+import pytest
 import torch
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import mutually_broadcastable_shapes
@@ -148,3 +151,40 @@ def broadcast_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=4):
 
 
 seeds = st.integers(0, 2 ** 31 - 1)
+
+
+def dtype_name(t):
+    """The dtype's name without the library prefix: 'float32' for both libraries."""
+    if isinstance(t, kp.Tensor):
+        return t.dtype.name
+    return str(t.dtype).removeprefix("torch.")
+
+
+def assert_same_result(k, t, rtol=None):
+    """Same dtype (by name) and the same values as torch's result (float16 to rtol 1e-3)."""
+    assert dtype_name(k) == dtype_name(t), f"dtype {dtype_name(k)} vs torch's {t.dtype}"
+    if rtol is None:
+        rtol = 1e-3 if t.dtype == torch.float16 else RTOL
+    assert_close(k, t, rtol=rtol)
+
+
+def assert_same_tensor(k, t, rtol=0.0, atol=0.0):
+    """Same shape, same dtype (by name), same values; exact unless a tolerance is given."""
+    assert isinstance(k, kp.Tensor), f"expected a konspekt Tensor, got {type(k).__name__}"
+    assert dtype_name(k) == dtype_name(t), f"dtype {k.dtype.name} vs torch's {t.dtype}"
+    assert k.shape == tuple(t.shape), f"shape {k.shape} vs torch's {tuple(t.shape)}"
+    np.testing.assert_allclose(k.data, t.detach().numpy(), rtol=rtol, atol=atol)
+
+
+def assert_raises_like_torch(kp_call, torch_call):
+    """konspekt raises torch's exception type, its message containing torch's first line."""
+    with pytest.raises(Exception) as expected:
+        torch_call()
+    message = str(expected.value).splitlines()[0]
+    with pytest.raises(expected.type, match=re.escape(message)):
+        kp_call()
+
+
+def on_both(call):
+    """``call`` applied to each library: (konspekt's result, torch's)."""
+    return call(kp), call(torch)

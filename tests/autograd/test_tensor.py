@@ -14,45 +14,7 @@ import pytest
 import torch
 
 import konspekt as kp
-from oracle import assert_close
-
-
-def dtype_name(t):
-    if isinstance(t, kp.Tensor):
-        return t.dtype.name
-    return str(t.dtype).removeprefix("torch.")
-
-
-def assert_same_tensor(k, t, rtol=0.0, atol=0.0):
-    """Same shape, same dtype (by name), same values; exact unless a tolerance is given."""
-    assert isinstance(k, kp.Tensor), f"expected a konspekt Tensor, got {type(k).__name__}"
-    assert dtype_name(k) == dtype_name(t), f"dtype {k.dtype.name} vs torch's {t.dtype}"
-    assert k.shape == tuple(t.shape), f"shape {k.shape} vs torch's {tuple(t.shape)}"
-    np.testing.assert_allclose(k.data, t.detach().numpy(), rtol=rtol, atol=atol)
-
-
-def assert_raises_like_torch(kp_call, torch_call):
-    """Same exception type, and konspekt's message contains torch's first line."""
-    with pytest.raises(Exception) as expected:
-        torch_call()
-    message = str(expected.value).splitlines()[0]
-    with pytest.raises(expected.type, match=re.escape(message)):
-        kp_call()
-
-
-def on_both(call):
-    return call(kp), call(torch)
-
-
-@pytest.fixture
-def default_float64():
-    """float64 as the default dtype of both libraries for one test, restored afterwards."""
-    kp_before, torch_before = kp.get_default_dtype(), torch.get_default_dtype()
-    kp.set_default_dtype(kp.float64)
-    torch.set_default_dtype(torch.float64)
-    yield
-    kp.set_default_dtype(kp_before)
-    torch.set_default_dtype(torch_before)
+from oracle import assert_close, assert_raises_like_torch, assert_same_tensor, dtype_name, on_both
 
 
 TENSORS = {

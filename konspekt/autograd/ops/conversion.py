@@ -4,7 +4,6 @@ A cast between floating types is differentiable (the gradient is cast back); a c
 or bool type ends the graph, as in torch.
 """
 
-from ..backend import xp
 from ..dtype import as_dtype
 from ..function import Function
 from ..tensor import Tensor, _make_tensor

@@ -1,7 +1,6 @@
 """Elementwise functions against torch: values, first and second derivatives, integer inputs,
 extreme inputs, clamp/maximum/minimum ties (torch's gradient conventions) and ``where``."""
 
-import re
 
 import numpy as np
 import pytest
@@ -10,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import konspekt as kp
-from oracle import (arrays_for, assert_close, broadcast_shapes, check_gradients,
-                    compare_with_torch, seeds)
+from oracle import (arrays_for, assert_close, assert_raises_like_torch, assert_same_result,
+                    broadcast_shapes, check_gradients, compare_with_torch, seeds)
 
 # name: (low, high, away_from) — a domain where the function and its derivatives are finite.
 UNARY = {
@@ -45,23 +44,6 @@ EXTREMES = np.array([-np.inf, -1000.0, -30.0, -1.0, -0.0, 0.0, 1e-300, 1.0, 30.0
 def pair(values, dtype):
     array = np.asarray(values, dtype=dtype)
     return kp.tensor(array), torch.tensor(array)
-
-
-def torch_dtype_name(t):
-    return str(t.dtype).removeprefix("torch.")
-
-
-def assert_same_result(k, t, rtol=1e-6):
-    assert k.dtype.name == torch_dtype_name(t), f"dtype {k.dtype.name} vs torch's {t.dtype}"
-    assert_close(k, t, rtol=rtol)
-
-
-def assert_raises_like_torch(kp_call, torch_call):
-    with pytest.raises(Exception) as expected:
-        torch_call()
-    message = str(expected.value).splitlines()[0]
-    with pytest.raises(expected.type, match=re.escape(message)):
-        kp_call()
 
 
 def grid_arrays(shapes, seed, values=(-1.0, -0.5, 0.0, 0.5, 1.0)):

@@ -2,7 +2,6 @@
 ties (amax/amin/max/min), zeros (prod), stability (logsumexp), the zero vector (norm), dtypes and
 the errors torch raises."""
 
-import re
 
 import numpy as np
 import pytest
@@ -12,29 +11,13 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import konspekt as kp
-from oracle import arrays_for, assert_close, check_gradients, compare_with_torch, seeds
+from oracle import (arrays_for, assert_raises_like_torch, assert_same_result,
+                    check_gradients, compare_with_torch, seeds)
 
 
 def pair(values, dtype):
     array = np.asarray(values, dtype=dtype)
     return kp.tensor(array), torch.tensor(array)
-
-
-def torch_dtype_name(t):
-    return str(t.dtype).removeprefix("torch.")
-
-
-def assert_same_result(k, t):
-    assert k.dtype.name == torch_dtype_name(t), f"dtype {k.dtype.name} vs torch's {t.dtype}"
-    assert_close(k, t)
-
-
-def assert_raises_like_torch(kp_call, torch_call):
-    with pytest.raises(Exception) as expected:
-        torch_call()
-    message = str(expected.value).splitlines()[0]
-    with pytest.raises(expected.type, match=re.escape(message)):
-        kp_call()
 
 
 def grid_array(shape, seed, values=(-1.0, 0.0, 0.5, 1.0)):
