@@ -75,6 +75,11 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes = x.shape, axes
+        if x.size == 0:
+            # The mean of nothing is NaN, silently as in torch (NumPy warns).
+            shape = (_kept_shape(x.shape, axes) if keepdim else
+                     tuple(s for i, s in enumerate(x.shape) if axes is not None and i not in axes))
+            return xp.full(shape, xp.nan, x.dtype)
         return x.mean(axis=axes, keepdims=keepdim)
 
     @staticmethod
@@ -178,7 +183,9 @@ class LogSumExp(Function):
         kept = _kept_shape(x.shape, axes)
         m = xp.amax(x, axis=axes, keepdims=True) if x.size else xp.zeros(kept, x.dtype)
         m = xp.where(xp.isfinite(m), m, 0)
-        y = xp.log(xp.sum(xp.exp(x - m), axis=axes, keepdims=True)) + m
+        # A row of −∞ (or an empty one) gives −∞, silently as in torch: no NumPy warning.
+        with xp.errstate(divide="ignore", invalid="ignore"):
+            y = xp.log(xp.sum(xp.exp(x - m), axis=axes, keepdims=True)) + m
         y = y if keepdim else y.reshape(tuple(s for i, s in enumerate(x.shape)
                                               if axes is not None and i not in axes))
         ctx.save_for_backward(x, y)

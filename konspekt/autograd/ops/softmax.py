@@ -37,7 +37,8 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
         shifted = _shifted(x, dim)
-        y = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        with xp.errstate(divide="ignore"):  # an empty or all −∞ row: −∞, silently as in torch
+            y = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
