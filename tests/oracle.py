@@ -31,7 +31,7 @@ def _numpy(t):
     if t is None:
         return None
     if isinstance(t, torch.Tensor):
-        return t.detach().numpy()
+        return t.detach().numpy(force=True)  # force: a ZeroTensor (a known-zero derivative)
     return t.detach().data if isinstance(t, kp.Tensor) else np.asarray(t)
 
 

@@ -1,6 +1,11 @@
-"""``konspekt.nn``: neural-network building blocks. This release holds the functional API of the
-operations the engine already has; modules and layers come with the nn issue."""
+"""``konspekt.nn``: neural-network building blocks with torch.nn's API.
 
-from . import functional
+``Module`` and ``Parameter``, the containers, the layers (``konspekt.nn.modules``, one family per
+file), their functional forms (``konspekt.nn.functional``) and initialisation (``konspekt.nn.init``).
+"""
 
-__all__ = ["functional"]
+from .parameter import Parameter
+from .modules import *  # noqa: F401,F403
+from . import functional, init, modules
+
+__all__ = ["Parameter", "functional", "init"] + modules.__all__

@@ -1,0 +1,11 @@
+"""``konspekt.nn.functional``: the functional form of every layer, activation and loss.
+
+One file per family, as in ``konspekt.nn.modules``; each defines ``__all__`` and everything is
+gathered here, so that ``import konspekt.nn.functional as F`` reads as in torch.
+"""
+
+from ...autograd.ops.shape import pad
+from ...autograd.ops.softmax import log_softmax, softmax
+
+__all__ = ["pad", "softmax", "log_softmax"]
+
