@@ -6,6 +6,8 @@ gathered here, so that ``import konspekt.nn.functional as F`` reads as in torch.
 
 from ...autograd.ops.shape import pad
 from ...autograd.ops.softmax import log_softmax, softmax
+from . import activation
 
-__all__ = ["pad", "softmax", "log_softmax"]
+__all__ = (["pad", "softmax", "log_softmax"] + activation.__all__)
 
+from .activation import *  # noqa: E402,F401,F403

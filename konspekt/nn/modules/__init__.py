@@ -2,5 +2,7 @@
 
 from .module import Module
 from .container import ModuleDict, ModuleList, Sequential
+from .activation import *  # noqa: F401,F403
+from . import activation
 
-__all__ = ["Module", "Sequential", "ModuleList", "ModuleDict"]
+__all__ = (["Module", "Sequential", "ModuleList", "ModuleDict"] + activation.__all__)
