@@ -6,8 +6,10 @@ gathered here, so that ``import konspekt.nn.functional as F`` reads as in torch.
 
 from ...autograd.ops.shape import pad
 from ...autograd.ops.softmax import log_softmax, softmax
-from . import activation
+from . import activation, linear, sparse
 
-__all__ = (["pad", "softmax", "log_softmax"] + activation.__all__)
+__all__ = (["pad", "softmax", "log_softmax"] + activation.__all__ + linear.__all__ + sparse.__all__)
 
 from .activation import *  # noqa: E402,F401,F403
+from .linear import *  # noqa: E402,F401,F403
+from .sparse import *  # noqa: E402,F401,F403

@@ -3,6 +3,9 @@
 from .module import Module
 from .container import ModuleDict, ModuleList, Sequential
 from .activation import *  # noqa: F401,F403
-from . import activation
+from .flatten import *  # noqa: F401,F403
+from .linear import *  # noqa: F401,F403
+from .sparse import *  # noqa: F401,F403
+from . import activation, flatten, linear, sparse
 
-__all__ = (["Module", "Sequential", "ModuleList", "ModuleDict"] + activation.__all__)
+__all__ = (["Module", "Sequential", "ModuleList", "ModuleDict"] + activation.__all__ + flatten.__all__ + linear.__all__ + sparse.__all__)
