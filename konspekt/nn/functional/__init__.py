@@ -6,10 +6,11 @@ gathered here, so that ``import konspekt.nn.functional as F`` reads as in torch.
 
 from ...autograd.ops.shape import pad
 from ...autograd.ops.softmax import log_softmax, softmax
-from . import activation, linear, sparse
+from . import activation, linear, loss, sparse
 
-__all__ = (["pad", "softmax", "log_softmax"] + activation.__all__ + linear.__all__ + sparse.__all__)
+__all__ = (["pad", "softmax", "log_softmax"] + activation.__all__ + linear.__all__ + loss.__all__ + sparse.__all__)
 
 from .activation import *  # noqa: E402,F401,F403
 from .linear import *  # noqa: E402,F401,F403
+from .loss import *  # noqa: E402,F401,F403
 from .sparse import *  # noqa: E402,F401,F403
