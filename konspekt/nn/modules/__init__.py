@@ -3,10 +3,12 @@
 from .module import Module
 from .container import ModuleDict, ModuleList, Sequential
 from .activation import *  # noqa: F401,F403
+from .dropout import *  # noqa: F401,F403
 from .flatten import *  # noqa: F401,F403
 from .linear import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
-from . import activation, flatten, linear, loss, sparse
+from . import activation, dropout, flatten, linear, loss, normalization, sparse
 
-__all__ = (["Module", "Sequential", "ModuleList", "ModuleDict"] + activation.__all__ + flatten.__all__ + linear.__all__ + loss.__all__ + sparse.__all__)
+__all__ = (["Module", "Sequential", "ModuleList", "ModuleDict"] + activation.__all__ + dropout.__all__ + flatten.__all__ + linear.__all__ + loss.__all__ + normalization.__all__ + sparse.__all__)
