@@ -6,13 +6,15 @@ gathered here, so that ``import konspekt.nn.functional as F`` reads as in torch.
 
 from ...autograd.ops.shape import pad
 from ...autograd.ops.softmax import log_softmax, softmax
-from . import activation, dropout, linear, loss, normalization, sparse
+from . import activation, dropout, linear, loss, normalization, pooling, sparse, upsampling
 
-__all__ = (["pad", "softmax", "log_softmax"] + activation.__all__ + dropout.__all__ + linear.__all__ + loss.__all__ + normalization.__all__ + sparse.__all__)
+__all__ = (["pad", "softmax", "log_softmax"] + activation.__all__ + dropout.__all__ + linear.__all__ + loss.__all__ + normalization.__all__ + pooling.__all__ + sparse.__all__ + upsampling.__all__)
 
 from .activation import *  # noqa: E402,F401,F403
 from .dropout import *  # noqa: E402,F401,F403
 from .linear import *  # noqa: E402,F401,F403
 from .loss import *  # noqa: E402,F401,F403
 from .normalization import *  # noqa: E402,F401,F403
+from .pooling import *  # noqa: E402,F401,F403
 from .sparse import *  # noqa: E402,F401,F403
+from .upsampling import *  # noqa: E402,F401,F403

@@ -8,7 +8,9 @@ from .flatten import *  # noqa: F401,F403
 from .linear import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
-from . import activation, dropout, flatten, linear, loss, normalization, sparse
+from .upsampling import *  # noqa: F401,F403
+from . import activation, dropout, flatten, linear, loss, normalization, pooling, sparse, upsampling
 
-__all__ = (["Module", "Sequential", "ModuleList", "ModuleDict"] + activation.__all__ + dropout.__all__ + flatten.__all__ + linear.__all__ + loss.__all__ + normalization.__all__ + sparse.__all__)
+__all__ = (["Module", "Sequential", "ModuleList", "ModuleDict"] + activation.__all__ + dropout.__all__ + flatten.__all__ + linear.__all__ + loss.__all__ + normalization.__all__ + pooling.__all__ + sparse.__all__ + upsampling.__all__)
