@@ -39,7 +39,9 @@ from .autograd.ops.shape import (broadcast_tensors, broadcast_to, cat, chunk, co
                                  unsqueeze, vstack)
 from .autograd.ops.softmax import log_softmax, softmax
 from .autograd.ops.sorting import argsort, kthvalue, msort, sort, topk
-from . import autograd, func, linalg, nn  # noqa: E402
+from . import autograd, func, linalg, nn, train  # noqa: E402
+from .serialization import load, save  # noqa: E402
+from .train import summary  # noqa: E402
 
 __version__ = "0.1.0"
 
