@@ -12,40 +12,11 @@ the two libraries alternate batch by batch and the ratio is the median of the pe
 Run with ``python benchmarks/bench_autograd.py`` or ``make bench``.
 """
 
-import statistics
-import time
-
 import numpy as np
 import torch
 
 import konspekt as kp
-
-# The benchmark machine has 2 cores; torch would otherwise size its pool from the host.
-THREADS = 2
-
-
-def measure(step_a, step_b, iterations, repeats=9, warmup=3):
-    """Seconds per call of two steps, timed in alternating batches.
-
-    Each repeat times a batch of ``step_a`` and then a batch of ``step_b``, so a slow spell of the
-    machine falls on both; the ratio is the median of the per-repeat ratios, the times the medians.
-    """
-    for _ in range(warmup):
-        step_a()
-        step_b()
-    times_a, times_b, ratios = [], [], []
-    for _ in range(repeats):
-        pair = []
-        for step in (step_a, step_b):
-            start = time.perf_counter()
-            for _ in range(iterations):
-                step()
-            pair.append((time.perf_counter() - start) / iterations)
-        times_a.append(pair[0])
-        times_b.append(pair[1])
-        ratios.append(pair[0] / pair[1])
-    return statistics.median(times_a), statistics.median(times_b), statistics.median(ratios)
-
+from common import THREADS, format_time, measure
 
 # ---- (a) a 10-operation chain on 4×4 float32 tensors --------------------------------------------
 
@@ -118,10 +89,6 @@ CASES = [
 ]
 
 
-def _format_time(seconds):
-    return f"{seconds * 1e6:9.1f} µs" if seconds < 1e-3 else f"{seconds * 1e3:9.2f} ms"
-
-
 def main():
     torch.set_num_threads(THREADS)
     print(f"autograd: konspekt vs torch {torch.__version__} (numpy {np.__version__}, "
@@ -135,7 +102,7 @@ def main():
         t_konspekt, t_torch, ratio = measure(case(kp, *data), case(torch, *data), iterations)
         verdict = "PASS" if ratio <= target else "MISS"
         results.append((name, t_konspekt, t_torch, ratio, target, verdict))
-        print(f"{name:28s} {_format_time(t_konspekt):>12s} {_format_time(t_torch):>12s} "
+        print(f"{name:28s} {format_time(t_konspekt):>12s} {format_time(t_torch):>12s} "
               f"{ratio:6.2f}x {target:6.1f}x  {verdict}")
     return results
 
