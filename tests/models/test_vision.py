@@ -87,11 +87,22 @@ def test_lenet_first_convolution_and_classes():
     assert model(kp.randn(2, 3, 32, 32)).shape == (2, 7)
 
 
-def test_summary_totals_of_an_architecture():
-    from konspekt.train import summary
-    result = summary(vision.resnet20(), kp.zeros(1, 3, 32, 32), show=False)
-    assert result.total_params == 269_722
-    assert result.trainable_params == 269_722
+@pytest.mark.parametrize("build, shape, total", [
+    (vision.lenet5, (1, 1, 28, 28), 61_706),
+    (vision.nin, (1, 3, 32, 32), 966_986),
+    (vision.resnet20, (1, 3, 32, 32), 269_722),
+])
+def test_summary_totals_of_an_architecture(build, shape, total):
+    model = build()
+    result = kp.summary(model, kp.zeros(*shape), show=False)
+    assert (result.total_params, result.trainable_params) == (total, total)
+    # Frozen layers (transfer learning) count as non-trainable, the total is unchanged.
+    first = next(model.children())
+    first.requires_grad_(False)
+    frozen = sum(p.numel() for p in first.parameters())
+    result = kp.summary(model, kp.zeros(*shape), show=False)
+    assert (result.total_params, result.non_trainable_params) == (total, frozen)
+    assert frozen > 0
 
 
 # ---- torchvision's parameter names -------------------------------------------------------------

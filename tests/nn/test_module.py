@@ -573,3 +573,13 @@ def test_convolution_network_from_torch_state_dict(default_float64):
     for net in (knet, tnet):
         net.eval()
     assert_close(knet(kp.tensor(x)), tnet(torch.tensor(x)))
+
+
+def test_an_error_in_forward_names_the_innermost_layer_once():
+    net = kp.nn.Sequential(kp.nn.Linear(2, 3), kp.nn.Sequential(kp.nn.Conv2d(3, 8, 3)))
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 .*\(4x5 and 2x3\)") as info:
+        net(kp.randn(4, 5))
+    assert info.value.__notes__ == ["in layer Linear(in_features=2, out_features=3, bias=True)"]
+    with pytest.raises(RuntimeError, match="expected input.* to have 3 channels, but got 4") as info:
+        net[1](kp.randn(1, 4, 8, 8))
+    assert info.value.__notes__ == ["in layer Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1))"]

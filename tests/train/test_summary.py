@@ -13,42 +13,17 @@ from konspekt.train import Summary, summary
 nn = kp.nn
 
 
-class Linear(nn.Module):
-    """A stand-in with torch's Linear shapes (the summary recognises the class name)."""
-
-    def __init__(self, in_features, out_features, bias=True):
-        super().__init__()
-        self.weight = nn.Parameter(kp.randn(out_features, in_features))
-        self.bias = nn.Parameter(kp.zeros(out_features)) if bias else None
-
-    def forward(self, x):
-        out = x @ self.weight.T
-        return out + self.bias if self.bias is not None else out
+Linear = nn.Linear
 
 
-class Conv2d(nn.Module):
-    """Only the shapes of a 3×3 'same' convolution: enough for the summary's formulas."""
-
-    def __init__(self, in_channels, out_channels, groups=1):
-        super().__init__()
-        self.weight = nn.Parameter(kp.zeros(out_channels, in_channels // groups, 3, 3))
-        self.bias = nn.Parameter(kp.zeros(out_channels))
-
-    def forward(self, x):
-        n, _, h, w = x.shape
-        return kp.zeros(n, self.weight.shape[0], h, w)
+def Conv2d(in_channels, out_channels, groups=1):
+    """A 3×3 'same' convolution."""
+    return nn.Conv2d(in_channels, out_channels, 3, padding=1, groups=groups)
 
 
-class ConvTranspose2d(nn.Module):
-    """Shapes of a stride-2 transposed convolution with kernel 2."""
-
-    def __init__(self, in_channels, out_channels):
-        super().__init__()
-        self.weight = nn.Parameter(kp.zeros(in_channels, out_channels, 2, 2))
-
-    def forward(self, x):
-        n, _, h, w = x.shape
-        return kp.zeros(n, self.weight.shape[1], 2 * h, 2 * w)
+def ConvTranspose2d(in_channels, out_channels):
+    """A transposed convolution with kernel 2 and stride 2, without bias: it doubles H and W."""
+    return nn.ConvTranspose2d(in_channels, out_channels, 2, stride=2, bias=False)
 
 
 class Scaled(nn.Module):

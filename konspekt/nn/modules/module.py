@@ -22,6 +22,14 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
     __str__ = __repr__
 
 
+def _name_the_layer(error, module):
+    """Add the innermost layer that raised to the error's notes, e.g. "in layer Linear(in_features=3,
+    out_features=4, bias=True)": the engine's messages name the operation, not the layer."""
+    if not getattr(error, "_konspekt_layer_named", False):
+        error._konspekt_layer_named = True
+        error.add_note(f"in layer {type(module).__name__}({module.extra_repr()})")
+
+
 class Module:
     """Base class of layers and networks: a function with parameters, buffers and submodules.
 
@@ -67,18 +75,22 @@ class Module:
                                   '"forward" function')
 
     def __call__(self, *args, **kwargs):
-        if not (self._forward_pre_hooks or self._forward_hooks):
-            return self.forward(*args, **kwargs)
-        for hook in tuple(self._forward_pre_hooks):
-            result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
-        output = self.forward(*args, **kwargs)
-        for hook in tuple(self._forward_hooks):
-            result = hook(self, args, output)
-            if result is not None:
-                output = result
-        return output
+        try:
+            if not (self._forward_pre_hooks or self._forward_hooks):
+                return self.forward(*args, **kwargs)
+            for hook in tuple(self._forward_pre_hooks):
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+            output = self.forward(*args, **kwargs)
+            for hook in tuple(self._forward_hooks):
+                result = hook(self, args, output)
+                if result is not None:
+                    output = result
+            return output
+        except Exception as error:
+            _name_the_layer(error, self)
+            raise
 
     def register_forward_pre_hook(self, hook):
         """Call ``hook(module, args)`` before each forward; a non-None result replaces args."""
