@@ -24,7 +24,6 @@ backward is again a primitive (gather ↔ scatter, A ↔ Aᵀ), so all derivativ
 import functools
 import itertools
 import math
-import warnings
 
 import numpy as np
 

@@ -11,7 +11,7 @@ from ...autograd.ops.softmax import log_softmax, softmax
 from .. import functional as F
 from ..functional.activation import _implicit_softmax_dim
 from ..parameter import Parameter
-from .module import Module
+from .module import Module, check_device
 
 __all__ = ["Sigmoid", "Tanh", "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU",
            "GELU", "SiLU", "Mish", "Softplus", "Softsign", "Hardtanh", "Hardsigmoid",
@@ -183,8 +183,7 @@ class PReLU(Module):
 
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         super().__init__()
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"PReLU: konspekt runs on the CPU only; got device {device!r}")
+        check_device("PReLU", device)
         self.num_parameters = num_parameters
         self.init = init
         self.weight = Parameter(empty(num_parameters, dtype=dtype))

@@ -14,7 +14,7 @@ from ...autograd.creation import empty
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
-from .module import Module
+from .module import Module, check_device
 
 __all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "Fold", "Unfold"]
 
@@ -34,8 +34,7 @@ class _ConvNd(Module):
                  transposed, output_padding, groups, bias, padding_mode, device, dtype):
         super().__init__()
         name = type(self).__name__
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"{name}: konspekt runs on the CPU only; got device {device!r}")
+        check_device(name, device)
         if not isinstance(groups, int) or groups <= 0:
             raise ValueError("groups must be a positive integer")
         if in_channels % groups != 0:

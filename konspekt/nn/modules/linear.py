@@ -9,14 +9,9 @@ from ...autograd.creation import empty
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
-from .module import Module
+from .module import Module, check_device
 
 __all__ = ["Identity", "Linear", "Bilinear", "LazyLinear"]
-
-
-def _check_device(layer, device):
-    if device is not None and str(device) != "cpu":
-        raise RuntimeError(f"{layer}: konspekt runs on the CPU only; got device {device!r}")
 
 
 class Identity(Module):
@@ -72,7 +67,7 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
-        _check_device(type(self).__name__, device)
+        check_device(type(self).__name__, device)
         self.in_features = in_features
         self.out_features = out_features
         self.weight = Parameter(empty(out_features, in_features, dtype=dtype))
@@ -132,7 +127,7 @@ class Bilinear(Module):
     def __init__(self, in1_features, in2_features, out_features, bias=True, device=None,
                  dtype=None):
         super().__init__()
-        _check_device(type(self).__name__, device)
+        check_device(type(self).__name__, device)
         self.in1_features = in1_features
         self.in2_features = in2_features
         self.out_features = out_features

@@ -22,6 +22,12 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
     __str__ = __repr__
 
 
+def check_device(owner, device):
+    """Refuse any device but the CPU, naming ``owner`` (a layer or method) in the message."""
+    if device is not None and str(device) != "cpu":
+        raise RuntimeError(f"{owner}: konspekt runs on the CPU only; got device {device!r}")
+
+
 def _name_the_layer(error, module):
     """Add the innermost layer that raised to the error's notes, e.g. "in layer Linear(in_features=3,
     out_features=4, bias=True)": the engine's messages name the operation, not the layer."""
@@ -341,8 +347,7 @@ class Module:
                 device = arg
             else:
                 raise TypeError(f"to() expected a dtype or a device, got {type(arg).__name__}")
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"konspekt runs on the CPU only; got device {device!r}")
+        check_device(f"{type(self).__name__}.to", device)
         if dtype is None:
             return self
         if not dtype.is_floating_point:

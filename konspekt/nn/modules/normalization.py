@@ -10,37 +10,41 @@ from ...autograd.creation import ones, tensor, zeros
 from ...autograd.grad_mode import no_grad
 from .. import functional as F
 from ..parameter import Parameter
-from .module import Module
+from .module import Module, check_device
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "LocalResponseNorm"]
 
 
-def _check_device(layer, device):
-    if device is not None and str(device) != "cpu":
-        raise RuntimeError(f"{layer}: konspekt runs on the CPU only; got device {device!r}")
+class _Affine(Module):
+    """A normalization followed by the learnable y = γ·x̂ + β, γ and β of one shape."""
+
+    def _make_affine(self, affine, bias, shape, dtype):
+        self.register_parameter("weight", Parameter(ones(*shape, dtype=dtype)) if affine else None)
+        self.register_parameter("bias", Parameter(zeros(*shape, dtype=dtype))
+                                if affine and bias else None)
+
+    def reset_parameters(self):
+        """γ = 1, β = 0: the identity map, as torch starts."""
+        with no_grad():
+            if self.weight is not None:
+                self.weight.fill_(1)
+            if self.bias is not None:
+                self.bias.zero_()
 
 
-class _BatchNorm(Module):
+class _BatchNorm(_Affine):
     """What BatchNorm1d and BatchNorm2d share; they differ in the input ranks they accept."""
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True, device=None, dtype=None, *, bias=True):
         super().__init__()
-        _check_device(type(self).__name__, device)
+        check_device(type(self).__name__, device)
         self.num_features = num_features
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(ones(num_features, dtype=dtype))
-            if bias:
-                self.bias = Parameter(zeros(num_features, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        self._make_affine(affine, bias, (num_features,), dtype)
         if track_running_stats:
             self.register_buffer("running_mean", zeros(num_features, dtype=dtype))
             self.register_buffer("running_var", ones(num_features, dtype=dtype))
@@ -62,11 +66,7 @@ class _BatchNorm(Module):
     def reset_parameters(self):
         """Reset the running statistics; γ = 1, β = 0 (the identity map, as torch)."""
         self.reset_running_stats()
-        with no_grad():
-            if self.weight is not None:
-                self.weight.fill_(1)
-            if self.bias is not None:
-                self.bias.zero_()
+        super().reset_parameters()
 
     def _check_input_dim(self, input):
         raise NotImplementedError
@@ -166,7 +166,7 @@ class BatchNorm2d(_BatchNorm):
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
 
 
-class LayerNorm(Module):
+class LayerNorm(_Affine):
     """Layer normalization over the trailing dimensions D = ``normalized_shape`` of each
     sample, with the biased variance:
 
@@ -201,30 +201,14 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True,
                  device=None, dtype=None):
         super().__init__()
-        _check_device("LayerNorm", device)
+        check_device("LayerNorm", device)
         if isinstance(normalized_shape, numbers.Integral):
             normalized_shape = (normalized_shape,)
         self.normalized_shape = tuple(int(s) for s in normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(ones(*self.normalized_shape, dtype=dtype))
-            if bias:
-                self.bias = Parameter(zeros(*self.normalized_shape, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        self._make_affine(elementwise_affine, bias, self.normalized_shape, dtype)
         self.reset_parameters()
-
-    def reset_parameters(self):
-        """γ = 1, β = 0."""
-        with no_grad():
-            if self.weight is not None:
-                self.weight.fill_(1)
-            if self.bias is not None:
-                self.bias.zero_()
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -234,7 +218,7 @@ class LayerNorm(Module):
                 f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
 
 
-class GroupNorm(Module):
+class GroupNorm(_Affine):
     """Group normalization: the C channels of each sample in G groups of C/G, each group
     standardized over its channels and positions (biased variance), then y = γ_c·x̂ + β_c.
 
@@ -272,7 +256,7 @@ class GroupNorm(Module):
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None,
                  *, bias=True):
         super().__init__()
-        _check_device("GroupNorm", device)
+        check_device("GroupNorm", device)
         if num_channels % num_groups != 0:
             raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
                              f"({num_groups})")
@@ -280,24 +264,8 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = Parameter(ones(num_channels, dtype=dtype))
-            if bias:
-                self.bias = Parameter(zeros(num_channels, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        self._make_affine(affine, bias, (num_channels,), dtype)
         self.reset_parameters()
-
-    def reset_parameters(self):
-        """γ = 1, β = 0."""
-        with no_grad():
-            if self.weight is not None:
-                self.weight.fill_(1)
-            if self.bias is not None:
-                self.bias.zero_()
 
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)

@@ -8,7 +8,7 @@ from ...autograd.grad_mode import no_grad
 from .. import init
 from ..functional.sparse import embedding
 from ..parameter import Parameter
-from .module import Module
+from .module import Module, check_device
 
 __all__ = ["Embedding"]
 
@@ -63,8 +63,7 @@ class Embedding(Module):
                  norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None,
                  _freeze=False, device=None, dtype=None):
         super().__init__()
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"Embedding: konspekt runs on the CPU only; got device {device!r}")
+        check_device("Embedding", device)
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
         self.padding_idx = _normalized_padding_idx(padding_idx, num_embeddings)
