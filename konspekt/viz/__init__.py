@@ -1,9 +1,12 @@
 """``konspekt.viz``: pictures of what the library computes.
 
-So far the computational graph, ``draw_graph``; plots come with the chapters that need them.
-Nothing in konspekt's core imports this package, and it needs no plotting library to be imported.
+The computational graph (``draw_graph``) and the plots of training: learning curves
+(``plot_history``) and the confusion matrix (``plot_confusion_matrix``). Nothing in konspekt's core
+imports this package, and it needs no plotting library to be imported: matplotlib is loaded when a
+plot is made.
 """
 
 from .graph import draw_graph
+from .plots import plot_confusion_matrix, plot_history, save_figure
 
-__all__ = ["draw_graph"]
+__all__ = ["draw_graph", "plot_confusion_matrix", "plot_history", "save_figure"]
