@@ -583,3 +583,16 @@ def test_an_error_in_forward_names_the_innermost_layer_once():
     with pytest.raises(RuntimeError, match="expected input.* to have 3 channels, but got 4") as info:
         net[1](kp.randn(1, 4, 8, 8))
     assert info.value.__notes__ == ["in layer Conv2d(3, 8, kernel_size=(3, 3), stride=(1, 1))"]
+
+
+def test_reassigning_a_child_or_a_parameter_keeps_its_place_as_torch():
+    def build(L):
+        net = L.nn.Sequential(L.nn.Linear(2, 3), L.nn.ReLU(), L.nn.Linear(3, 1))
+        setattr(net, "0", L.nn.Linear(2, 3, bias=False))
+        net[2].weight = L.nn.Parameter(L.zeros(1, 3))
+        return net
+
+    k, t = build(kp), build(torch)
+    assert [type(m).__name__ for m in k] == [type(m).__name__ for m in t] == ["Linear", "ReLU",
+                                                                                "Linear"]
+    assert list(k.state_dict()) == list(t.state_dict()) == ["0.weight", "2.weight", "2.bias"]

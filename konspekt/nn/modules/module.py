@@ -160,7 +160,8 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._forget(name)
+            if name not in params:  # a replaced parameter keeps its place in the state dict
+                self._forget(name)
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
@@ -170,7 +171,8 @@ class Module:
         elif isinstance(value, Module):
             if params is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._forget(name)
+            if name not in self._modules:  # a replaced child keeps its place (Sequential order)
+                self._forget(name)
             self._modules[name] = value
         elif params is not None and name in self._modules:
             if value is not None:
