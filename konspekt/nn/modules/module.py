@@ -29,8 +29,9 @@ def check_device(owner, device):
 
 
 def _name_the_layer(error, module):
-    """Add the innermost layer that raised to the error's notes, e.g. "in layer Linear(in_features=3,
-    out_features=4, bias=True)": the engine's messages name the operation, not the layer."""
+    """Add the innermost layer that raised to the error's notes, e.g. "in layer
+    Linear(in_features=3, out_features=4, bias=True)": the engine's messages name the operation,
+    not the layer."""
     if not getattr(error, "_konspekt_layer_named", False):
         error._konspekt_layer_named = True
         error.add_note(f"in layer {type(module).__name__}({module.extra_repr()})")
