@@ -1,11 +1,12 @@
 """``konspekt.nn``: neural-network building blocks with torch.nn's API.
 
 ``Module`` and ``Parameter``, the containers, the layers (``konspekt.nn.modules``, one family per
-file), their functional forms (``konspekt.nn.functional``) and initialisation (``konspekt.nn.init``).
+file), their functional forms (``konspekt.nn.functional``), initialisation (``konspekt.nn.init``)
+and ``konspekt.nn.utils`` (clipping, parameter vectors, penalties, pruning, padded sequences).
 """
 
 from .parameter import Parameter
 from .modules import *  # noqa: F401,F403
-from . import functional, init, modules
+from . import functional, init, modules, utils
 
-__all__ = ["Parameter", "functional", "init"] + modules.__all__
+__all__ = ["Parameter", "functional", "init", "utils"] + modules.__all__
