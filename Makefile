@@ -14,12 +14,17 @@ $(VENV)/.core: $(PY) pyproject.toml
 	$(PY) -m pip install -e .
 	touch $@
 
+$(VENV)/.demo: $(VENV)/.core
+	$(PY) -m pip install -e '.[viz,logging]'
+	touch $@
+
 $(VENV)/.test: $(VENV)/.core
 	$(PY) -m pip install -e '.[test]'
 	touch $@
 
-demo: $(VENV)/.core
-	$(PY) examples/autodiff_showcase.py
+# The main job: LeNet-5 on the bundled digits; logs, checkpoints and pictures in runs/demo.
+demo: $(VENV)/.demo
+	$(VENV)/bin/konspekt demo
 
 test: $(VENV)/.test
 	$(PY) -m pytest -n 2 tests
@@ -28,4 +33,4 @@ bench: $(VENV)/.test
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis out runs

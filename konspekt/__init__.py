@@ -1,9 +1,10 @@
 """konspekt: a machine-learning course that runs.
 
 ``import konspekt as kp`` gives the torch-style tensor API: ``kp.tensor``, ``kp.randn``,
-``kp.exp``, ``kp.no_grad`` …, with ``kp.autograd``, ``kp.func``, ``kp.linalg``, ``kp.nn``,
-``kp.models``, ``kp.train`` and ``kp.viz`` beside it; ``kp.save`` / ``kp.load`` store state dicts
-and ``kp.summary`` tabulates a model.
+``kp.exp``, ``kp.no_grad`` …, with the chapters beside it: ``kp.autograd``, ``kp.func``,
+``kp.linalg``, ``kp.nn``, ``kp.optim``, ``kp.utils.data``, ``kp.data``, ``kp.train``,
+``kp.models``; scikit-learn's side in ``kp.base``, ``kp.metrics`` and ``kp.model_selection``; and
+``kp.viz``. ``kp.save`` / ``kp.load`` store state dicts and ``kp.summary`` tabulates a model.
 """
 
 from .autograd import (Tensor, enable_grad, get_default_dtype, is_grad_enabled, no_grad,
@@ -40,7 +41,8 @@ from .autograd.ops.shape import (broadcast_tensors, broadcast_to, cat, chunk, co
                                  unsqueeze, vstack)
 from .autograd.ops.softmax import log_softmax, softmax
 from .autograd.ops.sorting import argsort, kthvalue, msort, sort, topk
-from . import autograd, func, linalg, models, nn, train  # noqa: E402
+from . import (autograd, base, data, func, linalg, metrics,  # noqa: E402
+               model_selection, models, nn, optim, train, utils)
 from .serialization import load, save  # noqa: E402
 from .train import summary  # noqa: E402
 

@@ -45,3 +45,47 @@ def test_module_runs_as_a_script():
     done = subprocess.run([sys.executable, "-m", "konspekt.cli", "info"], capture_output=True,
                           text=True, check=True)
     assert "konspekt" in done.stdout
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train", "--model", "vgg"], "argument --model: invalid choice: 'vgg'"),
+    (["train", "--data", "mnist"], "argument --data: invalid choice: 'mnist'"),
+    (["train", "--lr", "-0.1"], "--lr must be positive, got -0.1"),
+    (["train", "--epochs", "0"], "--epochs must be positive, got 0"),
+    (["train", "--model", "lenet5", "--data", "iris"], "model 'lenet5' needs image data"),
+    (["train", "--resume", "no/such.ckpt"], "checkpoint 'no/such.ckpt' not found"),
+])
+def test_bad_train_options_are_one_line_and_status_2(argv, message, tmp_path, capsys):
+    try:
+        status = cli.main(argv + ["--logdir", str(tmp_path / "run")])
+    except SystemExit as stop:
+        status = stop.code
+    assert status == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
+    assert "Traceback" not in captured.err
+
+
+def test_a_logdir_that_cannot_be_written_is_refused(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert cli.main(["train", "--logdir", str(blocker / "run")]) == 2
+    assert "cannot create logdir" in capsys.readouterr().err
+
+
+def test_train_writes_its_logs_and_resumes(tmp_path):
+    logdir = tmp_path / "run"
+    out = io.StringIO()
+    argv = ["train", "--model", "mlp", "--data", "moons", "--epochs", "2", "--batch-size",
+            "128", "--logdir", str(logdir)]
+    assert cli.main(argv, out=out) == 0
+    assert "test accuracy" in out.getvalue()
+    for name in ("log.csv", "checkpoints/last.ckpt", "checkpoints/best.ckpt"):
+        assert (logdir / name).is_file(), name
+    assert len((logdir / "log.csv").read_text().splitlines()) == 3  # header and 2 epochs
+    resumed = argv[:argv.index("--epochs") + 1] + ["3"] + argv[argv.index("--epochs") + 2:]
+    assert cli.main(resumed + ["--resume", str(logdir / "checkpoints" / "last.ckpt")],
+                    out=io.StringIO()) == 0
+    rows = (logdir / "log.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["0", "1", "2"]

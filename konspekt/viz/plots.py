@@ -27,6 +27,12 @@ def _pyplot():
     return plt
 
 
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def save_figure(figure, path, dpi=100):
     """Write ``figure`` to ``path`` (format from the suffix, e.g. ``.png``) atomically."""
     path = Path(path)
@@ -36,6 +42,7 @@ def save_figure(figure, path, dpi=100):
         with os.fdopen(handle, "wb") as file:
             figure.savefig(file, format=path.suffix.lstrip(".") or "png", dpi=dpi,
                            bbox_inches="tight")
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 is not what open() would give
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
@@ -94,6 +101,7 @@ def plot_history(history, path=None, metrics=None, title=None):
                 values = series[key]
                 axis.plot(np.arange(1, len(values) + 1), values, style, marker="o",
                           markersize=3, label=label)
+        axis.xaxis.get_major_locator().set_params(integer=True)
         axis.set_xlabel("epoch")
         axis.set_ylabel(name)
         axis.grid(alpha=0.3)
