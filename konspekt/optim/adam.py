@@ -2,7 +2,8 @@
 the weight decay from the gradient."""
 
 from ..autograd.backend import xp
-from .optimizer import Optimizer, _check_flags, _gradient, _next_step, _scalar, _zeros_like
+from .optimizer import (Optimizer, _check_flags, _gradient, _next_step, _scalar, _scratch,
+                        _zeros_like)
 
 __all__ = ["Adam", "AdamW"]
 
@@ -100,7 +101,7 @@ class Adam(Optimizer):
                 else:
                     g, _ = _gradient(param, p.grad.data, weight_decay, group["maximize"])
                 m, v = state["exp_avg"].data, state["exp_avg_sq"].data
-                scratch = xp.multiply(g, g)
+                scratch = xp.multiply(g, g, out=_scratch(self, g))
                 scratch *= 1 - beta2
                 v *= beta2
                 v += scratch

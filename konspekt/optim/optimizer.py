@@ -390,6 +390,15 @@ def _gradient(param, grad, weight_decay, maximize):
     return direction, True
 
 
+def _scratch(optimizer, like):
+    """A work array shaped and typed as ``like``, reused from step to step: a fresh array of
+    megabytes costs more in page faults than the arithmetic that fills it."""
+    buffer = optimizer.__dict__.get("_scratch_buffer")
+    if buffer is None or buffer.size < like.size or buffer.dtype != like.dtype:
+        buffer = optimizer._scratch_buffer = xp.empty(like.size, like.dtype)
+    return buffer[:like.size].reshape(like.shape)
+
+
 def _zeros_like(param):
     """A state tensor of zeros shaped and typed as the parameter."""
     return Tensor(xp.zeros_like(param.data))
