@@ -15,8 +15,7 @@ Run with ``python benchmarks/bench_autograd.py`` or ``make bench``.
 import numpy as np
 import torch
 
-import konspekt as kp
-from common import THREADS, format_time, measure
+from common import THREADS, compare
 
 # ---- (a) a 10-operation chain on 4×4 float32 tensors --------------------------------------------
 
@@ -91,20 +90,13 @@ CASES = [
 
 def main():
     torch.set_num_threads(THREADS)
-    print(f"autograd: konspekt vs torch {torch.__version__} (numpy {np.__version__}, "
-          f"torch threads {torch.get_num_threads()}), median time per forward+backward")
-    header = f"{'case':28s} {'konspekt':>12s} {'torch':>12s} {'ratio':>7s} {'target':>7s}  result"
-    print(header)
-    print("-" * len(header))
-    results = []
+    title = (f"autograd: konspekt vs torch {torch.__version__} (numpy {np.__version__}, "
+             f"torch threads {torch.get_num_threads()}), median time per forward+backward")
+    cases = []
     for name, make_data, case, iterations, target in CASES:
         data = make_data(np.random.default_rng(0))
-        t_konspekt, t_torch, ratio = measure(case(kp, *data), case(torch, *data), iterations)
-        verdict = "PASS" if ratio <= target else "MISS"
-        results.append((name, t_konspekt, t_torch, ratio, target, verdict))
-        print(f"{name:28s} {format_time(t_konspekt):>12s} {format_time(t_torch):>12s} "
-              f"{ratio:6.2f}x {target:6.1f}x  {verdict}")
-    return results
+        cases.append((name, lambda L, case=case, data=data: case(L, *data), iterations, target))
+    return compare(title, cases, torch)
 
 
 if __name__ == "__main__":

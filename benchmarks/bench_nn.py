@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 import konspekt as kp
-from common import THREADS, format_time, measure
+from common import THREADS, compare, report_row
 
 LIBRARIES = {"konspekt": kp, "torch": torch}
 M_MMAP_THRESHOLD = -3  # mallopt parameter number, from glibc's malloc.h
@@ -129,24 +129,12 @@ def _peak_in_fresh_process(library):
 
 def main():
     torch.set_num_threads(THREADS)
-    print(f"nn: konspekt vs torch {torch.__version__} (numpy {np.__version__}, "
-          f"torch threads {torch.get_num_threads()}), median time per step, float32")
-    header = f"{'case':28s} {'konspekt':>12s} {'torch':>12s} {'ratio':>7s} {'target':>7s}  result"
-    print(header)
-    print("-" * len(header))
-    results = []
-    for name, case, iterations, target in CASES:
-        t_konspekt, t_torch, ratio = measure(case(kp), case(torch), iterations)
-        verdict = "PASS" if ratio <= target else "MISS"
-        results.append((name, t_konspekt, t_torch, ratio, target, verdict))
-        print(f"{name:28s} {format_time(t_konspekt):>12s} {format_time(t_torch):>12s} "
-              f"{ratio:6.2f}x {target:6.1f}x  {verdict}")
+    results = compare(f"nn: konspekt vs torch {torch.__version__} (numpy {np.__version__}, "
+                      f"torch threads {torch.get_num_threads()}), median time per step, float32",
+                      CASES, torch)
     k_mib, t_mib = _peak_in_fresh_process("konspekt"), _peak_in_fresh_process("torch")
-    ratio = k_mib / max(t_mib, 1e-9)
-    verdict = "PASS" if ratio <= 1.5 else "MISS"
-    print(f"{'LeNet-5 step peak memory':28s} {k_mib:9.1f} MiB {t_mib:9.1f} MiB {ratio:6.2f}x "
-          f"{1.5:6.1f}x  {verdict}")
-    results.append(("LeNet-5 step peak memory", k_mib, t_mib, ratio, 1.5, verdict))
+    results.append(report_row("LeNet-5 step peak memory", k_mib, t_mib,
+                              k_mib / max(t_mib, 1e-9), 1.5, 28, unit_time=False))
     return results
 
 

@@ -11,8 +11,7 @@ Both start from the same weights (torch's, copied). Times are medians over alter
 import numpy as np
 import torch
 
-import konspekt as kp
-from common import THREADS, format_time, measure
+from common import THREADS, compare
 
 
 def _same_weights(build, L):
@@ -60,19 +59,9 @@ CASES = [
 
 def main():
     torch.set_num_threads(THREADS)
-    print(f"sequence: konspekt vs torch {torch.__version__} (numpy {np.__version__}, "
-          f"torch threads {torch.get_num_threads()}), median time per forward+backward, float32")
-    header = f"{'case':33s} {'konspekt':>12s} {'torch':>12s} {'ratio':>7s} {'target':>7s}  result"
-    print(header)
-    print("-" * len(header))
-    results = []
-    for name, case, iterations, target in CASES:
-        t_konspekt, t_torch, ratio = measure(case(kp), case(torch), iterations)
-        verdict = "PASS" if ratio <= target else "MISS"
-        results.append((name, t_konspekt, t_torch, ratio, target, verdict))
-        print(f"{name:33s} {format_time(t_konspekt):>12s} {format_time(t_torch):>12s} "
-              f"{ratio:6.2f}x {target:6.1f}x  {verdict}")
-    return results
+    return compare(f"sequence: konspekt vs torch {torch.__version__} (numpy {np.__version__}, "
+                   f"torch threads {torch.get_num_threads()}), median time per forward+backward, "
+                   f"float32", CASES, torch, width=33)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 import konspekt as kp
-from common import THREADS, format_time, measure
+from common import THREADS, compare
 
 LIBRARIES = {"konspekt": kp, "torch": torch}
 
@@ -72,24 +72,14 @@ def adam_step(L):
 
 def main():
     torch.set_num_threads(THREADS)
-    print(f"training: konspekt vs torch {torch.__version__} (numpy {np.__version__}, "
-          f"torch threads {torch.get_num_threads()}), median time per call, float32")
-    header = f"{'case':32s} {'konspekt':>12s} {'torch':>12s} {'ratio':>7s} {'target':>7s}  result"
-    print(header)
-    print("-" * len(header))
     images, labels = digits_32("train")
     cases = [
         ("LeNet-5 epoch on digits (1347)", lambda L: lenet_epoch(L, images, labels), 1, 2.0),
-        ("Adam step, 1M parameters", adam_step, 20, 1.5),
+        ("Adam step, 1M parameters", adam_step, 50, 1.5),
     ]
-    results = []
-    for name, case, iterations, target in cases:
-        t_konspekt, t_torch, ratio = measure(case(kp), case(torch), iterations)
-        verdict = "PASS" if ratio <= target else "MISS"
-        results.append((name, t_konspekt, t_torch, ratio, target, verdict))
-        print(f"{name:32s} {format_time(t_konspekt):>12s} {format_time(t_torch):>12s} "
-              f"{ratio:6.2f}x {target:6.1f}x  {verdict}")
-    return results
+    return compare(f"training: konspekt vs torch {torch.__version__} (numpy {np.__version__}, "
+                   f"torch threads {torch.get_num_threads()}), median time per call, float32",
+                   cases, torch, width=32)
 
 
 if __name__ == "__main__":
