@@ -1,5 +1,6 @@
 """Test-wide settings: hypothesis without deadlines (no timing assertions in tests), and a
-derandomized profile on CI so that a run there is reproducible; the ``default_float64`` fixture."""
+derandomized profile on CI so that a run there is reproducible; one BLAS and one torch thread per
+test process; the ``default_float64`` fixture."""
 
 import os
 import sys
@@ -7,6 +8,7 @@ import sys
 import pytest
 import torch
 from hypothesis import HealthCheck, settings
+from threadpoolctl import threadpool_limits
 
 import konspekt as kp
 
@@ -17,6 +19,11 @@ settings.register_profile("dev", deadline=None, max_examples=30,
 settings.register_profile("ci", deadline=None, max_examples=30, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+# pytest -n 2 runs one process per core: threads of BLAS or torch beyond that fight over the
+# cores, and small matrix products then wait on each other (several times slower).
+threadpool_limits(1, user_api="blas")
+torch.set_num_threads(1)
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """``konspekt.models``: ready-made models.
 
 ``vision`` holds the convolutional architectures of the CNN lectures (LeNet-5 … U-Net), each a
-composition of ``konspekt.nn`` layers built by a function named as torchvision names it.
+composition of ``konspekt.nn`` layers built by a function named as torchvision names it;
+``seq2seq`` the encoder–decoder with attention of the RNN lectures, with greedy decoding and beam
+search.
 """
 
-from . import vision
+from . import seq2seq, vision
 
-__all__ = ["vision"]
+__all__ = ["seq2seq", "vision"]
