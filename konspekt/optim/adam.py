@@ -1,9 +1,11 @@
 """``Adam`` and ``AdamW``: momentum and RMSprop combined, with bias correction; AdamW decouples
 the weight decay from the gradient."""
 
+import functools
+
 from ..autograd.backend import xp
-from .optimizer import (Optimizer, _check_flags, _gradient, _next_step, _scalar, _scratch,
-                        _zeros_like)
+from .optimizer import (Optimizer, _check_flags, _gradient, _next_step, _pieces, _run, _scalar,
+                        _scratch, _zeros_like)
 
 __all__ = ["Adam", "AdamW"]
 
@@ -78,6 +80,7 @@ class Adam(Optimizer):
     def step(self, closure=None):
         """Perform one Adam step; returns the closure's loss, or None."""
         loss = self._evaluate(closure)
+        jobs, elements = [], 0
         for group in self.param_groups:
             lr, eps = float(group["lr"]), group["eps"]
             beta1, beta2 = group["betas"]
@@ -100,27 +103,18 @@ class Adam(Optimizer):
                     g, _ = _gradient(param, p.grad.data, 0, group["maximize"])
                 else:
                     g, _ = _gradient(param, p.grad.data, weight_decay, group["maximize"])
-                m, v = state["exp_avg"].data, state["exp_avg_sq"].data
-                scratch = xp.multiply(g, g, out=_scratch(self, g))
-                scratch *= 1 - beta2
-                v *= beta2
-                v += scratch
-                xp.subtract(g, m, out=scratch)
-                scratch *= 1 - beta1
-                m += scratch
-                if amsgrad:
-                    v = state["max_exp_avg_sq"].data
-                    xp.maximum(v, state["exp_avg_sq"].data, out=v)
+                arrays = (param, g, state["exp_avg"].data, state["exp_avg_sq"].data,
+                          state["max_exp_avg_sq"].data if amsgrad else None)
                 # η m̂ / (√v̂ + ε) = (η √c₂ / c₁) · m / (√v + ε √c₂), with cᵢ = 1 − βᵢᵗ: the
                 # bias corrections fold into two scalars, saving passes over the arrays.
                 root_c2 = (1 - beta2 ** t) ** 0.5
                 step_size = lr * root_c2 / (1 - beta1 ** t)
-                xp.sqrt(v, out=scratch)
-                scratch += eps * root_c2
-                xp.divide(m, scratch, out=scratch)
-                scratch *= step_size
-                param -= scratch
+                for piece in _pieces(arrays):
+                    jobs.append(functools.partial(_adam_update, *piece, beta1, beta2,
+                                                  eps * root_c2, step_size))
+                elements += param.size
                 p._bump_version()
+        _run(jobs, elements)
         return loss
 
 
@@ -166,6 +160,25 @@ class AdamW(Adam):
         # A state dict saved by Adam must not turn AdamW's decay back into an L2 penalty.
         for group in self.param_groups:
             group["decoupled_weight_decay"] = True
+
+
+def _adam_update(param, g, m, v, v_max, beta1, beta2, eps, step_size):
+    """The in-place update of one parameter (or piece of one): m, v (and v_max), then θ."""
+    scratch = xp.multiply(g, g, out=_scratch(g))
+    scratch *= 1 - beta2
+    v *= beta2
+    v += scratch
+    xp.subtract(g, m, out=scratch)
+    scratch *= 1 - beta1
+    m += scratch
+    if v_max is not None:
+        xp.maximum(v_max, v, out=v_max)
+        v = v_max
+    xp.sqrt(v, out=scratch)
+    scratch += eps
+    xp.divide(m, scratch, out=scratch)
+    scratch *= step_size
+    param -= scratch
 
 
 def _check_adam_hyperparameters(lr, betas, eps, weight_decay):

@@ -17,8 +17,11 @@ that a graph which saved ``p`` before the update refuses to backpropagate throug
 value, as in torch. ``state[p]`` is filled lazily on a parameter's first step.
 """
 
+import concurrent.futures
 import copy
 import functools
+import os
+import threading
 import warnings
 from collections import OrderedDict, defaultdict
 from itertools import chain
@@ -390,13 +393,51 @@ def _gradient(param, grad, weight_decay, maximize):
     return direction, True
 
 
-def _scratch(optimizer, like):
-    """A work array shaped and typed as ``like``, reused from step to step: a fresh array of
-    megabytes costs more in page faults than the arithmetic that fills it."""
-    buffer = optimizer.__dict__.get("_scratch_buffer")
+_scratch_buffers = threading.local()
+
+
+def _scratch(like):
+    """A work array shaped and typed as ``like``, one per thread, reused from step to step: a
+    fresh array of megabytes costs more in page faults than the arithmetic that fills it."""
+    buffer = getattr(_scratch_buffers, "array", None)
     if buffer is None or buffer.size < like.size or buffer.dtype != like.dtype:
-        buffer = optimizer._scratch_buffer = xp.empty(like.size, like.dtype)
+        buffer = _scratch_buffers.array = xp.empty(like.size, like.dtype)
     return buffer[:like.size].reshape(like.shape)
+
+
+# Below this many elements per step, one thread is faster than handing work to others.
+_PARALLEL_ELEMENTS = 1 << 18
+_pool = None
+
+
+def _pieces(arrays, parts=2):
+    """``arrays`` (same shape, or None) cut into ``parts`` flat pieces when they are all
+    C-contiguous and large enough to share out, else whole: the elementwise updates of an
+    optimiser can run on the pieces in separate threads."""
+    present = [a for a in arrays if a is not None]
+    if present[0].size < _PARALLEL_ELEMENTS // parts or not all(
+            a.flags.c_contiguous for a in present):
+        return [arrays]
+    flat = [None if a is None else a.reshape(-1) for a in arrays]
+    bounds = [present[0].size * k // parts for k in range(parts + 1)]
+    return [tuple(None if a is None else a[lo:hi] for a in flat)
+            for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+def _run(jobs, elements):
+    """Call every job (a function of no arguments); in a small thread pool when the step touches
+    at least _PARALLEL_ELEMENTS elements, as torch's multi-threaded foreach kernels do (NumPy
+    releases the GIL inside its loops)."""
+    global _pool
+    if elements < _PARALLEL_ELEMENTS or len(jobs) < 2:
+        for job in jobs:
+            job()
+        return
+    if _pool is None:
+        _pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1),
+                                                      thread_name_prefix="konspekt-optim")
+    for future in [_pool.submit(job) for job in jobs]:
+        future.result()  # re-raises a job's exception here
 
 
 def _zeros_like(param):
