@@ -2,8 +2,9 @@
 (also projected) and ``GRU`` — outputs, final states and the gradients of the input, the initial
 states and every parameter — multi-layer, bidirectional, batch_first, unbatched, packed batches of
 variable length (sorted and not), dropout between layers; the cells; the peephole LSTM by
-gradcheck, gradgradcheck and its defining property; second order of the plain LSTM; errors."""
+gradcheck, gradgradcheck, its defining property and two steps by hand; second order of the plain LSTM; errors."""
 
+import math
 import warnings
 
 import numpy as np
@@ -493,3 +494,35 @@ def test_bad_arguments_raise_like_torch(call):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert_raises_like_torch(lambda: call(kp), lambda: call(torch))
+
+
+def test_peephole_lstm_two_steps_computed_by_hand():
+    # One unit, one input feature, two time steps: every gate written out with math.
+    lstm = kp.nn.LSTM(1, 1, peephole=True, dtype=kp.float64)
+    w_i, w_f, w_g, w_o = 0.5, -0.3, 0.8, 0.2       # weight_ih, blocks i, f, C̃, o
+    u_i, u_f, u_g, u_o = 0.1, 0.4, -0.6, 0.7       # weight_hh
+    b_i, b_f, b_g, b_o = 0.05, 0.5, -0.1, 0.2      # bias_ih; bias_hh is zero
+    p_i, p_f, p_o = 0.3, -0.2, 0.9                 # weight_ch: w_ci, w_cf, w_co
+    state = {"weight_ih_l0": np.array([[w_i], [w_f], [w_g], [w_o]]),
+             "weight_hh_l0": np.array([[u_i], [u_f], [u_g], [u_o]]),
+             "bias_ih_l0": np.array([b_i, b_f, b_g, b_o]), "bias_hh_l0": np.zeros(4),
+             "weight_ch_l0": np.array([p_i, p_f, p_o])}
+    lstm.load_state_dict(state)
+
+    def sigmoid(z):
+        return 1 / (1 + math.exp(-z))
+
+    h, c, outputs = 0.25, -0.5, []
+    for x in (1.0, -2.0):
+        i = sigmoid(w_i * x + u_i * h + p_i * c + b_i)
+        f = sigmoid(w_f * x + u_f * h + p_f * c + b_f)
+        g = math.tanh(w_g * x + u_g * h + b_g)
+        c = f * c + i * g
+        o = sigmoid(w_o * x + u_o * h + p_o * c + b_o)  # the output gate sees the new C_t
+        h = o * math.tanh(c)
+        outputs.append(h)
+    out, (h_n, c_n) = lstm(kp.tensor([[[1.0]], [[-2.0]]], dtype=kp.float64),
+                           (kp.tensor([[[0.25]]], dtype=kp.float64),
+                            kp.tensor([[[-0.5]]], dtype=kp.float64)))
+    np.testing.assert_allclose(out.data.ravel(), outputs, rtol=1e-14)
+    np.testing.assert_allclose([h_n.item(), c_n.item()], [h, c], rtol=1e-14)
