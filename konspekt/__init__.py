@@ -41,8 +41,8 @@ from .autograd.ops.shape import (broadcast_tensors, broadcast_to, cat, chunk, co
                                  unsqueeze, vstack)
 from .autograd.ops.softmax import log_softmax, softmax
 from .autograd.ops.sorting import argsort, kthvalue, msort, sort, topk
-from . import (autograd, base, data, func, linalg, metrics,  # noqa: E402
-               model_selection, models, nn, optim, train, utils)
+from . import (autograd, base, compose, data, func, linalg, metrics,  # noqa: E402
+               model_selection, models, nn, optim, pipeline, preprocessing, train, utils)
 from .serialization import load, save  # noqa: E402
 from .train import summary  # noqa: E402
 

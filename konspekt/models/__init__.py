@@ -6,6 +6,6 @@ composition of ``konspekt.nn`` layers built by a function named as torchvision n
 search.
 """
 
-from . import seq2seq, vision
+from . import glm, linear, neural, seq2seq, vision
 
-__all__ = ["seq2seq", "vision"]
+__all__ = ["glm", "linear", "neural", "seq2seq", "vision"]

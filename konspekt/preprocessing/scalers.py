@@ -1,0 +1,469 @@
+"""Feature scalers with scikit-learn's API: ``StandardScaler``, ``MinMaxScaler`` and
+``RobustScaler``. Each learns one affine map per feature, x ↦ (x − c) / s, ignoring NaN in
+``fit`` and keeping it in ``transform``."""
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import ndtri
+
+from ..base import (
+    BaseEstimator,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    check_is_fitted,
+    check_sample_weight,
+    validate_data,
+)
+
+__all__ = ["MinMaxScaler", "RobustScaler", "StandardScaler"]
+
+_FLOATS = [np.float64, np.float32, np.float16]
+
+
+def _safe_scale(scale, constant=None):
+    """The scale with 1 put where it is zero (or where ``constant`` marks a constant feature),
+    so that a constant feature is left unscaled rather than divided by zero."""
+    scale = np.array(scale, dtype=np.float64, copy=True)
+    if constant is None:
+        constant = scale < 10 * np.finfo(scale.dtype).eps
+    scale[constant] = 1.0
+    return scale
+
+
+def _scale_sparse_columns(X, factors):
+    """X (CSR or CSC) with column j multiplied by factors[j], in place."""
+    if X.format == "csr":
+        X.data *= factors[X.indices]
+    else:
+        X.data *= np.repeat(factors, np.diff(X.indptr))
+    return X
+
+
+def _weighted_stats(X, sample_weight):
+    """Per feature, ignoring NaN: the total weight n_j, the weighted mean μ_j and the weighted
+    population variance σ²_j = Σ wᵢ (xᵢⱼ − μ_j)² / n_j."""
+    if sp.issparse(X):
+        X = X.toarray()
+    present = ~np.isnan(X)
+    values = np.where(present, X, 0.0).astype(np.float64)
+    weights = sample_weight[:, None] * present
+    count = weights.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (weights * values).sum(axis=0) / count
+        var = (weights * (values - mean) ** 2).sum(axis=0) / count
+    return count, mean, var
+
+
+class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Standardise each feature: z = (x − μ) / σ.
+
+    μ is the (weighted) mean and σ the population standard deviation √(Σ wᵢ (xᵢ − μ)² / Σ wᵢ)
+    of the feature over the samples where it is not NaN; a constant feature gets σ = 1.
+    ``partial_fit`` merges batches with the pairwise update (Chan et al.): with counts n_a, n_b,
+    means μ_a, μ_b and δ = μ_b − μ_a, μ = μ_a + δ n_b / n and
+    n σ² = n_a σ_a² + n_b σ_b² + δ² n_a n_b / n.
+
+    Parameters
+    ----------
+    copy : bool, default True
+    with_mean : bool, default True
+        Centre the data (refused for sparse input, which it would make dense).
+    with_std : bool, default True
+        Divide by σ.
+
+    Attributes
+    ----------
+    scale_ : ndarray of shape (n_features,) or None
+        σ per feature (1 for a constant feature); None when ``with_std`` is False.
+    mean_ : ndarray of shape (n_features,) or None
+        None when both ``with_mean`` and ``with_std`` are False.
+    var_ : ndarray of shape (n_features,) or None
+        σ² per feature; None when ``with_std`` is False.
+    n_samples_seen_ : int, float or ndarray
+        Samples (total weight) seen per feature; an array when features have NaN in
+        different places.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, when fitted on a DataFrame with string columns
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from konspekt.preprocessing import StandardScaler
+    >>> StandardScaler().fit_transform(np.array([[0.0], [2.0]]))
+    array([[-1.],
+           [ 1.]])
+    """
+
+    def __init__(self, *, copy=True, with_mean=True, with_std=True):
+        self.copy = copy
+        self.with_mean = with_mean
+        self.with_std = with_std
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.sparse = not self.with_mean
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+    def _reset(self):
+        for name in ("scale_", "mean_", "var_", "n_samples_seen_"):
+            if hasattr(self, name):
+                delattr(self, name)
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Compute μ and σ of each feature.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+        y : ignored
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        self
+        """
+        self._reset()
+        return self.partial_fit(X, y, sample_weight)
+
+    def partial_fit(self, X, y=None, sample_weight=None):
+        """Update μ and σ with a batch of samples.
+
+        Returns
+        -------
+        self
+        """
+        first = not hasattr(self, "n_samples_seen_")
+        X = validate_data(self, X, accept_sparse=("csr", "csc"), dtype=_FLOATS,
+                          ensure_all_finite="allow-nan", reset=first)
+        if sp.issparse(X) and self.with_mean:
+            raise ValueError("Cannot center sparse matrices: pass `with_mean=False` instead. "
+                             "See docstring for motivation and alternatives.")
+        if sample_weight is not None:
+            sample_weight = check_sample_weight(sample_weight, X, dtype=np.float64)
+        weights = np.ones(X.shape[0]) if sample_weight is None else sample_weight
+        count, mean, var = _weighted_stats(X, weights)
+        if not (self.with_mean or self.with_std):
+            # Nothing to learn but the number of samples seen.
+            seen = np.asarray(count).astype(np.int64) if sample_weight is None else count
+            self.mean_ = self.var_ = self.scale_ = None
+        else:
+            if not first:
+                previous = np.broadcast_to(self.n_samples_seen_, count.shape)
+                count, mean, var = self._merge(previous, self._mean, self._var,
+                                               count, mean, var)
+            seen = count
+            self._mean, self._var = mean, var
+            self.mean_ = mean
+            self.var_ = var if self.with_std else None
+            if self.with_std:
+                # A variance within rounding error of zero marks a constant feature.
+                eps = np.finfo(np.float64).eps
+                bound = count * eps * var + (count * mean * eps) ** 2
+                self.scale_ = _safe_scale(np.sqrt(var), constant=var <= bound)
+            else:
+                self.scale_ = None
+        seen = np.asarray(seen)
+        self.n_samples_seen_ = seen[0] if seen.size and np.all(seen == seen[0]) else seen
+        return self
+
+    @staticmethod
+    def _merge(n_a, mean_a, var_a, n_b, mean_b, var_b):
+        n = n_a + n_b
+        with np.errstate(invalid="ignore", divide="ignore"):
+            delta = mean_b - mean_a
+            mean = np.where(n_b > 0, mean_a + delta * n_b / n, mean_a)
+            total = n_a * var_a + n_b * var_b + delta ** 2 * n_a * n_b / n
+            var = np.where(n_b > 0, total / n, var_a)
+        mean = np.where(n_a > 0, mean, mean_b)
+        var = np.where(n_a > 0, var, var_b)
+        return n, mean, var
+
+    def transform(self, X, copy=None):
+        """z = (x − μ) / σ.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+        copy : bool, optional
+            Overrides ``self.copy``.
+
+        Returns
+        -------
+        ndarray or sparse matrix of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        copy = self.copy if copy is None else copy
+        X = validate_data(self, X, reset=False, accept_sparse="csr", copy=copy,
+                          dtype=_FLOATS, force_writeable=True, ensure_all_finite="allow-nan")
+        if sp.issparse(X):
+            if self.with_mean:
+                raise ValueError("Cannot center sparse matrices: pass `with_mean=False` "
+                                 "instead. See docstring for motivation and alternatives.")
+            if self.scale_ is not None:
+                _scale_sparse_columns(X, (1.0 / self.scale_).astype(X.dtype))
+            return X
+        if self.with_mean:
+            X -= self.mean_.astype(X.dtype)
+        if self.with_std:
+            X /= self.scale_.astype(X.dtype)
+        return X
+
+    def inverse_transform(self, X, copy=None):
+        """x = z σ + μ.
+
+        Returns
+        -------
+        ndarray or sparse matrix of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        copy = self.copy if copy is None else copy
+        X = validate_data(self, X, reset=False, accept_sparse="csr", copy=copy,
+                          dtype=_FLOATS, force_writeable=True, ensure_all_finite="allow-nan")
+        if sp.issparse(X):
+            if self.with_mean:
+                raise ValueError("Cannot uncenter sparse matrices: pass `with_mean=False` "
+                                 "instead See docstring for motivation and alternatives.")
+            if self.scale_ is not None:
+                _scale_sparse_columns(X, self.scale_.astype(X.dtype))
+            return X
+        if self.with_std:
+            X *= self.scale_.astype(X.dtype)
+        if self.with_mean:
+            X += self.mean_.astype(X.dtype)
+        return X
+
+
+class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Map each feature's range [min, max] onto ``feature_range`` = (a, b):
+    x' = x · s + m with s = (b − a) / (max − min) and m = a − min · s (s = b − a for a
+    constant feature). NaN is ignored when finding min and max.
+
+    Parameters
+    ----------
+    feature_range : tuple (min, max), default (0, 1)
+    copy : bool, default True
+    clip : bool, default False
+        Clip the transformed data to ``feature_range`` (for unseen values out of range).
+
+    Attributes
+    ----------
+    min_ : ndarray of shape (n_features,)
+        m per feature.
+    scale_ : ndarray of shape (n_features,)
+        s per feature.
+    data_min_, data_max_, data_range_ : ndarray of shape (n_features,)
+    n_samples_seen_ : int
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, when fitted on a DataFrame with string columns
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from konspekt.preprocessing import MinMaxScaler
+    >>> MinMaxScaler().fit_transform(np.array([[1.0], [3.0], [2.0]])).ravel()
+    array([0. , 1. , 0.5])
+    """
+
+    def __init__(self, feature_range=(0, 1), *, copy=True, clip=False):
+        self.feature_range = feature_range
+        self.copy = copy
+        self.clip = clip
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+    def fit(self, X, y=None):
+        """Find each feature's minimum and maximum.
+
+        Returns
+        -------
+        self
+        """
+        for name in ("scale_", "min_", "n_samples_seen_", "data_min_", "data_max_",
+                     "data_range_"):
+            if hasattr(self, name):
+                delattr(self, name)
+        return self.partial_fit(X, y)
+
+    def partial_fit(self, X, y=None):
+        """Update the minimum and maximum with a batch of samples.
+
+        Returns
+        -------
+        self
+        """
+        low, high = self.feature_range
+        if low >= high:
+            raise ValueError("Minimum of desired feature range must be smaller than maximum. "
+                             f"Got {self.feature_range!r}.")
+        if sp.issparse(X):
+            raise TypeError("MinMaxScaler does not support sparse input. Consider using "
+                            "MaxAbsScaler instead.")
+        first = not hasattr(self, "n_samples_seen_")
+        X = validate_data(self, X, reset=first, dtype=_FLOATS, ensure_all_finite="allow-nan")
+        data_min = np.nanmin(X, axis=0)
+        data_max = np.nanmax(X, axis=0)
+        if first:
+            self.n_samples_seen_ = X.shape[0]
+        else:
+            data_min = np.minimum(self.data_min_, data_min)
+            data_max = np.maximum(self.data_max_, data_max)
+            self.n_samples_seen_ += X.shape[0]
+        data_range = data_max - data_min
+        self.scale_ = (high - low) / _safe_scale(data_range)
+        self.min_ = low - data_min * self.scale_
+        self.data_min_ = data_min
+        self.data_max_ = data_max
+        self.data_range_ = data_range
+        return self
+
+    def transform(self, X):
+        """x' = x · s + m (clipped to ``feature_range`` when ``clip``).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, copy=self.copy, dtype=_FLOATS, force_writeable=True,
+                          ensure_all_finite="allow-nan", reset=False)
+        X *= self.scale_.astype(X.dtype)
+        X += self.min_.astype(X.dtype)
+        if self.clip:
+            np.clip(X, self.feature_range[0], self.feature_range[1], out=X)
+        return X
+
+    def inverse_transform(self, X):
+        """x = (x' − m) / s.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, copy=self.copy, dtype=_FLOATS, force_writeable=True,
+                          ensure_all_finite="allow-nan", reset=False)
+        X -= self.min_.astype(X.dtype)
+        X /= self.scale_.astype(X.dtype)
+        return X
+
+
+class RobustScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Scale with statistics robust to outliers: x' = (x − median) / (q_high − q_low), the
+    quantiles of ``quantile_range`` (interquartile range by default), NaN ignored; with
+    ``unit_variance`` the scale is further divided by Φ⁻¹(q_high) − Φ⁻¹(q_low), so that a normal
+    feature ends with unit variance.
+
+    Parameters
+    ----------
+    with_centering : bool, default True
+        Subtract the median (refused for sparse input).
+    with_scaling : bool, default True
+    quantile_range : tuple (q_min, q_max), 0 < q_min < q_max < 100, default (25.0, 75.0)
+    copy : bool, default True
+    unit_variance : bool, default False
+
+    Attributes
+    ----------
+    center_ : ndarray of shape (n_features,) or None
+    scale_ : ndarray of shape (n_features,) or None
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, when fitted on a DataFrame with string columns
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from konspekt.preprocessing import RobustScaler
+    >>> RobustScaler().fit_transform(np.array([[1.0], [2.0], [3.0], [100.0]])).ravel()
+    array([-0.05882353, -0.01960784,  0.01960784,  3.82352941])
+    """
+
+    def __init__(self, *, with_centering=True, with_scaling=True, quantile_range=(25.0, 75.0),
+                 copy=True, unit_variance=False):
+        self.with_centering = with_centering
+        self.with_scaling = with_scaling
+        self.quantile_range = quantile_range
+        self.copy = copy
+        self.unit_variance = unit_variance
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.sparse = not self.with_centering
+        return tags
+
+    def fit(self, X, y=None):
+        """Compute each feature's median and quantile range.
+
+        Returns
+        -------
+        self
+        """
+        X = validate_data(self, X, accept_sparse="csc", dtype=_FLOATS,
+                          ensure_all_finite="allow-nan")
+        q_min, q_max = self.quantile_range
+        if not 0 <= q_min <= q_max <= 100:
+            raise ValueError(f"Invalid quantile range: {self.quantile_range}")
+        if sp.issparse(X) and self.with_centering:
+            raise ValueError("Cannot center sparse matrices: use `with_centering=False` "
+                             "instead. See docstring for motivation and alternatives.")
+        dense = X.toarray() if sp.issparse(X) else X
+        self.center_ = np.nanmedian(dense, axis=0) if self.with_centering else None
+        if self.with_scaling:
+            low, high = np.nanpercentile(dense, [q_min, q_max], axis=0)
+            scale = _safe_scale(high - low)
+            if self.unit_variance:
+                scale = scale / (ndtri(q_max / 100.0) - ndtri(q_min / 100.0))
+            self.scale_ = scale
+        else:
+            self.scale_ = None
+        return self
+
+    def transform(self, X):
+        """x' = (x − center) / scale.
+
+        Returns
+        -------
+        ndarray or sparse matrix of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=("csr", "csc"), copy=self.copy,
+                          dtype=_FLOATS, force_writeable=True, reset=False,
+                          ensure_all_finite="allow-nan")
+        if sp.issparse(X):
+            if self.with_scaling:
+                _scale_sparse_columns(X, (1.0 / self.scale_).astype(X.dtype))
+            return X
+        if self.with_centering:
+            X -= self.center_.astype(X.dtype)
+        if self.with_scaling:
+            X /= self.scale_.astype(X.dtype)
+        return X
+
+    def inverse_transform(self, X):
+        """x = x' · scale + center.
+
+        Returns
+        -------
+        ndarray or sparse matrix of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=("csr", "csc"), copy=self.copy,
+                          dtype=_FLOATS, force_writeable=True, reset=False,
+                          ensure_all_finite="allow-nan")
+        if sp.issparse(X):
+            if self.with_scaling:
+                _scale_sparse_columns(X, self.scale_.astype(X.dtype))
+            return X
+        if self.with_scaling:
+            X *= self.scale_.astype(X.dtype)
+        if self.with_centering:
+            X += self.center_.astype(X.dtype)
+        return X
+
+
