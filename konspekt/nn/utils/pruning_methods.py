@@ -306,7 +306,30 @@ class Identity(BasePruningMethod):
         return super().apply(module, name)
 
 
-class RandomUnstructured(BasePruningMethod):
+class _Unstructured(BasePruningMethod):
+    """Unstructured pruning of ``amount`` entries among those still unpruned: the entries first
+    in ``_order`` lose their mask."""
+
+    PRUNING_TYPE = "unstructured"
+
+    def __init__(self, amount):
+        _validate_pruning_amount_init(amount)
+        self.amount = amount
+
+    def _order(self, t, size):
+        raise NotImplementedError
+
+    def compute_mask(self, t, default_mask):
+        size = int(np.prod(t.shape))
+        k = _compute_nparams_toprune(self.amount, size)
+        _validate_pruning_amount(k, size)
+        mask = default_mask.data.copy()
+        if k != 0:
+            mask.reshape(-1)[self._order(t, size)[:k]] = 0
+        return _make_tensor(mask)
+
+
+class RandomUnstructured(_Unstructured):
     """Prunes ``amount`` entries chosen uniformly at random among those still unpruned.
 
     Parameters
@@ -315,28 +338,15 @@ class RandomUnstructured(BasePruningMethod):
         A count, or a fraction of the entries (rounded to the nearest count).
     """
 
-    PRUNING_TYPE = "unstructured"
-
-    def __init__(self, amount):
-        _validate_pruning_amount_init(amount)
-        self.amount = amount
-
-    def compute_mask(self, t, default_mask):
-        size = int(np.prod(t.shape))
-        k = _compute_nparams_toprune(self.amount, size)
-        _validate_pruning_amount(k, size)
-        mask = default_mask.data.copy()
-        if k != 0:
-            scores = default_generator.rng.random(size)
-            mask.reshape(-1)[np.argsort(scores)[:k]] = 0
-        return _make_tensor(mask)
+    def _order(self, t, size):
+        return np.argsort(default_generator.rng.random(size))
 
     @classmethod
     def apply(cls, module, name, amount):
         return super().apply(module, name, amount=amount)
 
 
-class L1Unstructured(BasePruningMethod):
+class L1Unstructured(_Unstructured):
     """Magnitude pruning: zero the ``amount`` entries of smallest |w| (of smallest |score| with
     importance scores) among those still unpruned.
 
@@ -346,21 +356,8 @@ class L1Unstructured(BasePruningMethod):
         A count, or a fraction of the entries (rounded to the nearest count).
     """
 
-    PRUNING_TYPE = "unstructured"
-
-    def __init__(self, amount):
-        _validate_pruning_amount_init(amount)
-        self.amount = amount
-
-    def compute_mask(self, t, default_mask):
-        size = int(np.prod(t.shape))
-        k = _compute_nparams_toprune(self.amount, size)
-        _validate_pruning_amount(k, size)
-        mask = default_mask.data.copy()
-        if k != 0:
-            magnitude = np.abs(t.data).reshape(-1)
-            mask.reshape(-1)[np.argsort(magnitude, kind="stable")[:k]] = 0
-        return _make_tensor(mask)
+    def _order(self, t, size):
+        return np.argsort(np.abs(t.data).reshape(-1), kind="stable")
 
     @classmethod
     def apply(cls, module, name, amount, importance_scores=None):
