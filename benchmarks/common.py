@@ -41,16 +41,17 @@ def report_row(name, t_konspekt, t_reference, ratio, target, width, unit_time=Tr
     return name, t_konspekt, t_reference, ratio, target, verdict
 
 
-def compare(title, cases, reference, width=28):
+def compare(title, cases, reference, width=28, repeats=9, warmup=3):
     """Print ``title`` and a table of ``cases`` — (name, step for a library, iterations per
     repeat, target ratio) — each timed for konspekt and the reference library (a module with
-    the same API, e.g. torch) by ``measure``; return the rows."""
+    the same API, e.g. torch) by ``measure`` with ``repeats`` and ``warmup``; return the rows."""
     header = (f"{'case':{width}s} {'konspekt':>12s} {reference.__name__:>12s} {'ratio':>7s} "
               f"{'target':>7s}  result")
     print(title)
     print(header)
     print("-" * len(header))
-    return [report_row(name, *measure(case(konspekt), case(reference), iterations), target, width)
+    return [report_row(name, *measure(case(konspekt), case(reference), iterations, repeats, warmup),
+                       target, width)
             for name, case, iterations, target in cases]
 
 
