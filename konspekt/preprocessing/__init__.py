@@ -4,10 +4,12 @@ polynomial / spline feature expansions."""
 from .encoders import OneHotEncoder, OrdinalEncoder
 from .label import LabelEncoder
 from .polynomial import PolynomialFeatures, SplineTransformer
-from .scalers import MinMaxScaler, RobustScaler, StandardScaler
+from .robust_scaler import RobustScaler
+from .scalers import MaxAbsScaler, MinMaxScaler, StandardScaler
 
 __all__ = [
            "LabelEncoder",
+           "MaxAbsScaler",
            "MinMaxScaler",
            "OneHotEncoder",
            "OrdinalEncoder",

@@ -30,27 +30,43 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
         tags.input_tags.categorical = True
         return tags
 
-    def _refuse_frequency_params(self):
-        if self.min_frequency is not None or self.max_categories is not None:
-            raise NotImplementedError(f"Grouping infrequent categories (min_frequency, "
-                                      f"max_categories) is not implemented for "
-                                      f"{type(self).__name__} in konspekt; leave both None.")
+    def _check_frequency_params(self):
+        """Validate ``min_frequency`` and ``max_categories``; whether grouping is on."""
+        name = type(self).__name__
+        low = self.min_frequency
+        if not (low is None
+                or (isinstance(low, numbers.Integral) and not isinstance(low, bool)
+                    and low >= 1)
+                or (isinstance(low, numbers.Real) and not isinstance(low, numbers.Integral)
+                    and 0 < low < 1)):
+            raise ValueError(f"The 'min_frequency' parameter of {name} must be an int in the "
+                             "range [1, inf), a float in the range (0.0, 1.0) or None. Got "
+                             f"{low!r} instead.")
+        most = self.max_categories
+        if not (most is None or (isinstance(most, numbers.Integral)
+                                 and not isinstance(most, bool) and most >= 1)):
+            raise ValueError(f"The 'max_categories' parameter of {name} must be an int in the "
+                             f"range [1, inf) or None. Got {most!r} instead.")
+        return low is not None or most is not None
 
-    def _find_infrequent(self, columns):
+    def _find_infrequent(self, columns, ignore_nan=False):
         """Per feature, the indices of the infrequent categories (or None): those seen fewer
         than ``min_frequency`` times (a fraction of the samples when a float), then, if more
         than ``max_categories`` − 1 frequent ones remain, all but the most frequent
-        ``max_categories`` − 1 (ties broken in category order)."""
+        ``max_categories`` − 1 (ties broken in category order). With ``ignore_nan`` a NaN
+        category (always last) is never infrequent (``OrdinalEncoder`` keeps it apart)."""
         found = []
         for column, categories in zip(columns, self.categories_):
             codes, known = encode_column(column, categories)
             counts = np.bincount(codes[known], minlength=len(categories))
-            rare = np.zeros(len(categories), dtype=bool)
+            if ignore_nan and self._nan_last(categories):
+                counts = counts[:-1]
+            rare = np.zeros(len(counts), dtype=bool)
             if isinstance(self.min_frequency, numbers.Integral):
                 rare = counts < self.min_frequency
             elif isinstance(self.min_frequency, numbers.Real):
                 rare = counts < self.min_frequency * len(column)
-            n_outputs = len(categories) - rare.sum() + 1
+            n_outputs = len(counts) - rare.sum() + 1
             if self.max_categories is not None and self.max_categories < n_outputs:
                 keep = self.max_categories - 1
                 order = np.argsort(counts, kind="mergesort")
@@ -58,6 +74,23 @@ class _BaseEncoder(TransformerMixin, BaseEstimator):
             indices = np.flatnonzero(rare)
             found.append(indices if len(indices) else None)
         return found
+
+    @staticmethod
+    def _nan_last(categories):
+        """Whether the last category is NaN (None is an ordinary category)."""
+        last = categories[-1] if len(categories) else None
+        return last is not None and is_missing(last)
+
+    def _set_infrequent(self, columns, ignore_nan=False):
+        """Set ``infrequent_categories_`` (and the indices behind it) when grouping is on."""
+        if self._check_frequency_params():
+            self._infrequent_indices = self._find_infrequent(columns, ignore_nan)
+            self.infrequent_categories_ = [
+                None if indices is None else categories[indices]
+                for categories, indices in zip(self.categories_, self._infrequent_indices)]
+        else:
+            self._infrequent_indices = [None] * len(self.categories_)
+            self.__dict__.pop("infrequent_categories_", None)
 
     def _fit_categories(self, X):
         columns = columns_of(self, X, reset=True)
@@ -190,14 +223,9 @@ class OneHotEncoder(_BaseEncoder):
             raise ValueError("The 'drop' parameter of OneHotEncoder must be a str among "
                              "{'first', 'if_binary'}, an array-like or None. Got "
                              f"{self.drop!r} instead.")
+        self._check_frequency_params()
         columns = self._fit_categories(X)
-        if self.min_frequency is not None or self.max_categories is not None:
-            self._infrequent_indices = self._find_infrequent(columns)
-            self.infrequent_categories_ = [
-                None if indices is None else categories[indices]
-                for categories, indices in zip(self.categories_, self._infrequent_indices)]
-        else:
-            self._infrequent_indices = [None] * len(self.categories_)
+        self._set_infrequent(columns)
         self.drop_idx_ = self._drop_indices()
         return self
 
@@ -381,12 +409,20 @@ class OrdinalEncoder(_BaseEncoder):
         "use_encoded_value": an unseen category becomes ``unknown_value``.
     unknown_value : int, np.nan or None, default None
     encoded_missing_value : int or np.nan, default np.nan
-    min_frequency, max_categories : None
-        Infrequent-category grouping is not implemented: only None is accepted.
+    min_frequency : int, float or None, default None
+        Categories seen fewer times (int) or in a smaller fraction of the samples (float)
+        are infrequent: they all get one code, the one after the frequent categories' codes.
+        A NaN category is never infrequent (it is encoded as ``encoded_missing_value``).
+    max_categories : int or None, default None
+        At most this many codes per feature, the infrequent one included: the least
+        frequent categories are grouped.
 
     Attributes
     ----------
     categories_ : list of ndarray
+    infrequent_categories_ : list of ndarray or None
+        The infrequent categories of each feature (only when ``min_frequency`` or
+        ``max_categories`` is set).
     n_features_in_ : int
     feature_names_in_ : ndarray of str, when fitted on a DataFrame with string columns
 
@@ -429,31 +465,44 @@ class OrdinalEncoder(_BaseEncoder):
         elif self.unknown_value is not None:
             raise TypeError("unknown_value should only be set when handle_unknown is "
                             f"'use_encoded_value', got {self.unknown_value}.")
-        self._refuse_frequency_params()
-        self._fit_categories(X)
+        self._check_frequency_params()
+        columns = self._fit_categories(X)
+        self._set_infrequent(columns, ignore_nan=True)
+        # The codes in use per feature: the frequent categories (the infrequent ones share
+        # the next code) without NaN, which is encoded apart.
+        cardinalities = [len(categories) - self._nan_last(categories)
+                         - (0 if rare is None else len(rare))
+                         for categories, rare in zip(self.categories_, self._infrequent_indices)]
         if (self.handle_unknown == "use_encoded_value" and not np.isnan(self.unknown_value)
-                and any(0 <= self.unknown_value < len(categories) - self._has_missing(categories)
-                        for categories in self.categories_)):
+                and any(0 <= self.unknown_value < n for n in cardinalities)):
             raise ValueError(f"The used value for unknown_value {self.unknown_value} is one of "
                              "the values already used for encoding the seen categories.")
         if not is_missing(self.encoded_missing_value):
-            clashes = [index for index, categories in enumerate(self.categories_)
-                       if self._has_missing(categories)
-                       and 0 <= self.encoded_missing_value < len(categories) - 1]
+            clashes = [index for index, (categories, n) in
+                       enumerate(zip(self.categories_, cardinalities))
+                       if self._nan_last(categories) and 0 <= self.encoded_missing_value < n]
             if clashes:
                 raise ValueError(f"encoded_missing_value ({self.encoded_missing_value}) is "
                                  "already used to encode a known category in features: "
                                  f"{clashes}")
         return self
 
-    @staticmethod
-    def _has_missing(categories):
-        # Only NaN is encoded as ``encoded_missing_value``; None is an ordinary category.
-        last = categories[-1] if len(categories) else None
-        return last is not None and is_missing(last)
+    def _code_map(self, index):
+        """Feature ``index``'s category index → code: the frequent categories 0, 1, … in
+        order, every infrequent one the next code; None without infrequent categories."""
+        rare = self._infrequent_indices[index]
+        if rare is None:
+            return None
+        n_counted = len(self.categories_[index]) - self._nan_last(self.categories_[index])
+        frequent = np.ones(n_counted, dtype=bool)
+        frequent[rare] = False
+        mapping = np.full(n_counted, frequent.sum(), dtype=np.int64)
+        mapping[frequent] = np.arange(frequent.sum())
+        return mapping
 
     def transform(self, X):
-        """The category index of every value.
+        """The category index of every value (infrequent categories share the code after the
+        frequent ones).
 
         Returns
         -------
@@ -463,15 +512,21 @@ class OrdinalEncoder(_BaseEncoder):
         codes, known = self._encode(X, self.handle_unknown)
         result = codes.astype(self.dtype, copy=True)
         for index, categories in enumerate(self.categories_):
-            if self._has_missing(categories):
+            missing = np.zeros(len(codes), dtype=bool)
+            if self._nan_last(categories):
                 missing = known[:, index] & (codes[:, index] == len(categories) - 1)
-                result[missing, index] = self.encoded_missing_value
+            mapping = self._code_map(index)
+            if mapping is not None:
+                grouped = known[:, index] & ~missing
+                result[grouped, index] = mapping[codes[grouped, index]]
+            result[missing, index] = self.encoded_missing_value
         if not known.all():
             result[~known] = self.unknown_value
         return result
 
     def inverse_transform(self, X):
-        """The category of every code (None for ``unknown_value``).
+        """The category of every code (None for ``unknown_value``, "infrequent_sklearn" for the
+        infrequent code).
 
         Returns
         -------
@@ -483,10 +538,12 @@ class OrdinalEncoder(_BaseEncoder):
             raise ValueError("Shape of the passed X data is not correct. Expected "
                              f"{len(self.categories_)} columns, got {X.shape[1]}.")
         result = self._inverse_output(X.shape[0])
+        if any(rare is not None for rare in self._infrequent_indices):
+            result = result.astype(object)
         for index, categories in enumerate(self.categories_):
             codes = X[:, index]
             missing_code = np.zeros(len(codes), dtype=bool)
-            if self._has_missing(categories):
+            if self._nan_last(categories):
                 missing_code = np.isnan(codes) if is_missing(self.encoded_missing_value) \
                     else codes == self.encoded_missing_value
             unknown = np.zeros(len(codes), dtype=bool)
@@ -494,11 +551,23 @@ class OrdinalEncoder(_BaseEncoder):
                 unknown = np.isnan(codes) if is_missing(self.unknown_value) \
                     else codes == self.unknown_value
                 unknown &= ~missing_code
-            plain = ~(missing_code | unknown)
-            values = np.empty(len(codes), dtype=categories.dtype)
-            values[plain] = categories[codes[plain].astype(np.int64)]
+            labels = categories
+            infrequent = np.zeros(len(codes), dtype=bool)
+            rare = self._infrequent_indices[index]
+            if rare is not None:
+                frequent = np.ones(len(categories), dtype=bool)
+                frequent[rare] = False
+                labels = categories[frequent]
+                infrequent = ~(missing_code | unknown) & (codes == frequent.sum()
+                                                           - self._nan_last(categories))
+            plain = ~(missing_code | unknown | infrequent)
+            values = np.empty(len(codes), dtype=object if rare is not None
+                              else categories.dtype)
+            values[plain] = labels[codes[plain].astype(np.int64)]
             if missing_code.any():
                 values[missing_code] = categories[-1]
+            if infrequent.any():
+                values[infrequent] = "infrequent_sklearn"
             if unknown.any():
                 result = result.astype(object)
                 values = values.astype(object)

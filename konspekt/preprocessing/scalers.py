@@ -1,21 +1,25 @@
 """Feature scalers with scikit-learn's API: ``StandardScaler``, ``MinMaxScaler`` and
-``RobustScaler``. Each learns one affine map per feature, x ↦ (x − c) / s, ignoring NaN in
-``fit`` and keeping it in ``transform``."""
+``MaxAbsScaler`` (``RobustScaler`` is in ``robust_scaler``). Each learns one affine map per
+feature, x ↦ (x − c) / s, ignoring NaN in ``fit`` and keeping it in ``transform``.
+``StandardScaler(with_mean=False)`` and ``MaxAbsScaler`` keep sparse input sparse (c = 0 leaves
+the zeros zero)."""
+
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import ndtri
 
 from ..base import (
     BaseEstimator,
     OneToOneFeatureMixin,
     TransformerMixin,
+    check_array,
     check_is_fitted,
     check_sample_weight,
     validate_data,
 )
 
-__all__ = ["MinMaxScaler", "RobustScaler", "StandardScaler"]
+__all__ = ["MaxAbsScaler", "MinMaxScaler", "StandardScaler"]
 
 _FLOATS = [np.float64, np.float32, np.float16]
 
@@ -43,7 +47,7 @@ def _weighted_stats(X, sample_weight):
     """Per feature, ignoring NaN: the total weight n_j, the weighted mean μ_j and the weighted
     population variance σ²_j = Σ wᵢ (xᵢⱼ − μ_j)² / n_j."""
     if sp.issparse(X):
-        X = X.toarray()
+        return _sparse_weighted_stats(X, sample_weight)
     present = ~np.isnan(X)
     values = np.where(present, X, 0.0).astype(np.float64)
     weights = sample_weight[:, None] * present
@@ -51,6 +55,28 @@ def _weighted_stats(X, sample_weight):
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = (weights * values).sum(axis=0) / count
         var = (weights * (values - mean) ** 2).sum(axis=0) / count
+    return count, mean, var
+
+
+def _sparse_weighted_stats(X, sample_weight):
+    """``_weighted_stats`` from the stored entries only: the implicit zeros of column j carry
+    the weight z_j = n_j − Σ(stored weights) and add z_j μ_j² to n_j σ²_j."""
+    X = sp.csc_matrix(X)
+    n_features = X.shape[1]
+    columns = np.repeat(np.arange(n_features), np.diff(X.indptr))
+    values = X.data.astype(np.float64)
+    weights = sample_weight[X.indices]
+    missing = np.isnan(values)
+    count = sample_weight.sum() - np.bincount(columns[missing], weights=weights[missing],
+                                              minlength=n_features)
+    weights = np.where(missing, 0.0, weights)
+    values = np.where(missing, 0.0, values)
+    stored = np.bincount(columns, weights=weights, minlength=n_features)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(columns, weights=weights * values, minlength=n_features) / count
+        squares = np.bincount(columns, weights=weights * (values - mean[columns]) ** 2,
+                              minlength=n_features)
+        var = (squares + (count - stored) * mean ** 2) / count
     return count, mean, var
 
 
@@ -353,117 +379,117 @@ class MinMaxScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return X
 
 
-class RobustScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
-    """Scale with statistics robust to outliers: x' = (x − median) / (q_high − q_low), the
-    quantiles of ``quantile_range`` (interquartile range by default), NaN ignored; with
-    ``unit_variance`` the scale is further divided by Φ⁻¹(q_high) − Φ⁻¹(q_low), so that a normal
-    feature ends with unit variance.
+class MaxAbsScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Scale each feature by its largest absolute value: x' = x / max|x| (1 for an all-zero
+    feature), so that the values lie in [−1, 1]. Nothing is shifted, so sparse input stays
+    sparse; NaN is ignored in ``fit`` and kept in ``transform``.
 
     Parameters
     ----------
-    with_centering : bool, default True
-        Subtract the median (refused for sparse input).
-    with_scaling : bool, default True
-    quantile_range : tuple (q_min, q_max), 0 < q_min < q_max < 100, default (25.0, 75.0)
     copy : bool, default True
-    unit_variance : bool, default False
+    clip : bool, default False
+        Clip the transformed data to [−1, 1] (for unseen values out of range).
 
     Attributes
     ----------
-    center_ : ndarray of shape (n_features,) or None
-    scale_ : ndarray of shape (n_features,) or None
+    scale_ : ndarray of shape (n_features,)
+        max|x| per feature (1 where it is 0).
+    max_abs_ : ndarray of shape (n_features,)
+    n_samples_seen_ : int
     n_features_in_ : int
     feature_names_in_ : ndarray of str, when fitted on a DataFrame with string columns
 
     Examples
     --------
     >>> import numpy as np
-    >>> from konspekt.preprocessing import RobustScaler
-    >>> RobustScaler().fit_transform(np.array([[1.0], [2.0], [3.0], [100.0]])).ravel()
-    array([-0.05882353, -0.01960784,  0.01960784,  3.82352941])
+    >>> from konspekt.preprocessing import MaxAbsScaler
+    >>> MaxAbsScaler().fit_transform(np.array([[1.0, -4.0], [-2.0, 2.0]]))
+    array([[ 0.5, -1. ],
+           [-1. ,  0.5]])
     """
 
-    def __init__(self, *, with_centering=True, with_scaling=True, quantile_range=(25.0, 75.0),
-                 copy=True, unit_variance=False):
-        self.with_centering = with_centering
-        self.with_scaling = with_scaling
-        self.quantile_range = quantile_range
+    def __init__(self, *, copy=True, clip=False):
         self.copy = copy
-        self.unit_variance = unit_variance
+        self.clip = clip
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
-        tags.input_tags.sparse = not self.with_centering
+        tags.input_tags.sparse = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
     def fit(self, X, y=None):
-        """Compute each feature's median and quantile range.
+        """Find each feature's largest absolute value.
 
         Returns
         -------
         self
         """
-        X = validate_data(self, X, accept_sparse="csc", dtype=_FLOATS,
+        for name in ("scale_", "max_abs_", "n_samples_seen_"):
+            self.__dict__.pop(name, None)
+        return self.partial_fit(X, y)
+
+    def partial_fit(self, X, y=None):
+        """Update the largest absolute values with a batch of samples.
+
+        Returns
+        -------
+        self
+        """
+        first = not hasattr(self, "n_samples_seen_")
+        X = validate_data(self, X, reset=first, accept_sparse=("csr", "csc"), dtype=_FLOATS,
                           ensure_all_finite="allow-nan")
-        q_min, q_max = self.quantile_range
-        if not 0 <= q_min <= q_max <= 100:
-            raise ValueError(f"Invalid quantile range: {self.quantile_range}")
-        if sp.issparse(X) and self.with_centering:
-            raise ValueError("Cannot center sparse matrices: use `with_centering=False` "
-                             "instead. See docstring for motivation and alternatives.")
-        dense = X.toarray() if sp.issparse(X) else X
-        self.center_ = np.nanmedian(dense, axis=0) if self.with_centering else None
-        if self.with_scaling:
-            low, high = np.nanpercentile(dense, [q_min, q_max], axis=0)
-            scale = _safe_scale(high - low)
-            if self.unit_variance:
-                scale = scale / (ndtri(q_max / 100.0) - ndtri(q_min / 100.0))
-            self.scale_ = scale
+        with warnings.catch_warnings():
+            # An all-NaN feature has no largest value: NaN, as in scikit-learn.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if sp.issparse(X):
+                # The implicit zeros count: the column's min and max include them.
+                lowest = np.asarray(X.nanmin(axis=0).todense()).ravel()
+                highest = np.asarray(X.nanmax(axis=0).todense()).ravel()
+                max_abs = np.maximum(np.abs(lowest), np.abs(highest))
+            else:
+                max_abs = np.nanmax(np.abs(X), axis=0)
+        if first:
+            self.n_samples_seen_ = X.shape[0]
         else:
-            self.scale_ = None
+            max_abs = np.maximum(self.max_abs_, max_abs)
+            self.n_samples_seen_ += X.shape[0]
+        self.max_abs_ = max_abs
+        self.scale_ = _safe_scale(max_abs, constant=max_abs == 0).astype(max_abs.dtype)
         return self
 
     def transform(self, X):
-        """x' = (x − center) / scale.
+        """x' = x / max|x| (clipped to [−1, 1] when ``clip``).
 
         Returns
         -------
         ndarray or sparse matrix of shape (n_samples, n_features)
         """
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=("csr", "csc"), copy=self.copy,
-                          dtype=_FLOATS, force_writeable=True, reset=False,
-                          ensure_all_finite="allow-nan")
+        X = validate_data(self, X, accept_sparse=("csr", "csc"), copy=self.copy, reset=False,
+                          dtype=_FLOATS, force_writeable=True, ensure_all_finite="allow-nan")
         if sp.issparse(X):
-            if self.with_scaling:
-                _scale_sparse_columns(X, (1.0 / self.scale_).astype(X.dtype))
+            _scale_sparse_columns(X, (1.0 / self.scale_).astype(X.dtype))
+            if self.clip:
+                np.clip(X.data, -1.0, 1.0, out=X.data)
             return X
-        if self.with_centering:
-            X -= self.center_.astype(X.dtype)
-        if self.with_scaling:
-            X /= self.scale_.astype(X.dtype)
+        X /= self.scale_.astype(X.dtype)
+        if self.clip:
+            np.clip(X, -1.0, 1.0, out=X)
         return X
 
     def inverse_transform(self, X):
-        """x = x' · scale + center.
+        """x = x' · max|x|.
 
         Returns
         -------
         ndarray or sparse matrix of shape (n_samples, n_features)
         """
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=("csr", "csc"), copy=self.copy,
-                          dtype=_FLOATS, force_writeable=True, reset=False,
-                          ensure_all_finite="allow-nan")
+        X = check_array(X, accept_sparse=("csr", "csc"), copy=self.copy, dtype=_FLOATS,
+                        force_writeable=True, ensure_all_finite="allow-nan")
         if sp.issparse(X):
-            if self.with_scaling:
-                _scale_sparse_columns(X, self.scale_.astype(X.dtype))
-            return X
-        if self.with_scaling:
-            X *= self.scale_.astype(X.dtype)
-        if self.with_centering:
-            X += self.center_.astype(X.dtype)
+            return _scale_sparse_columns(X, self.scale_.astype(X.dtype))
+        X *= self.scale_.astype(X.dtype)
         return X
-
-

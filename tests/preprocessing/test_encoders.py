@@ -149,7 +149,8 @@ with warnings.catch_warnings():
     checks = parametrize_with_checks([OneHotEncoder(), OrdinalEncoder(),
                                       OneHotEncoder(handle_unknown="ignore", drop="first"),
                                       OneHotEncoder(min_frequency=2,
-                                                    handle_unknown="infrequent_if_exist")])
+                                                    handle_unknown="infrequent_if_exist"),
+                                      OrdinalEncoder(max_categories=3)])
 
 
 @checks
@@ -180,9 +181,52 @@ def test_one_hot_infrequent_matches_sklearn(params):
         as_text(theirs.inverse_transform(theirs.transform(new)))
 
 
-def test_ordinal_infrequent_not_implemented():
-    with pytest.raises(NotImplementedError, match="Grouping infrequent categories"):
-        OrdinalEncoder(min_frequency=2).fit(X_SKEWED)
+ORDINAL_INFREQUENT_PARAMS = [
+    {"min_frequency": 3}, {"min_frequency": 0.25}, {"max_categories": 2},
+    {"max_categories": 1}, {"min_frequency": 2, "max_categories": 3},
+    {"min_frequency": 3, "handle_unknown": "use_encoded_value", "unknown_value": -1},
+    {"max_categories": 2, "handle_unknown": "use_encoded_value", "unknown_value": np.nan}]
+
+
+@pytest.mark.parametrize("params", ORDINAL_INFREQUENT_PARAMS, ids=str)
+def test_ordinal_infrequent_matches_sklearn(params):
+    ours, theirs = OrdinalEncoder(**params).fit(X_SKEWED), skp.OrdinalEncoder(**params).fit(
+        X_SKEWED)
+    for mine, ref in zip(ours.infrequent_categories_, theirs.infrequent_categories_):
+        assert (mine is None and ref is None) or list(mine) == list(ref)
+    new = X_SKEWED[[0, 6, 8, 10]]
+    if params.get("handle_unknown") == "use_encoded_value":
+        new = np.vstack([new, [["z", 7]]])
+    out = ours.transform(new)
+    np.testing.assert_array_equal(out, theirs.transform(new))
+    np.testing.assert_array_equal(ours.get_feature_names_out(), theirs.get_feature_names_out())
+    assert as_text(ours.inverse_transform(out)) == as_text(theirs.inverse_transform(out))
+
+
+def test_ordinal_infrequent_keeps_nan_apart():
+    # NaN is never grouped: it is encoded as encoded_missing_value, and does not count
+    # against max_categories.
+    X = np.array([["a"] * 4 + ["b"] * 3 + ["c", "d", np.nan, np.nan]], dtype=object).T
+    for params in ({"max_categories": 2}, {"min_frequency": 2, "encoded_missing_value": -1}):
+        ours, theirs = OrdinalEncoder(**params).fit(X), skp.OrdinalEncoder(**params).fit(X)
+        assert list(ours.infrequent_categories_[0]) == list(theirs.infrequent_categories_[0])
+        np.testing.assert_array_equal(ours.transform(X), theirs.transform(X))
+    back = OrdinalEncoder(max_categories=2).fit(X).inverse_transform([[0.0], [1.0], [np.nan]])
+    assert as_text(back) == [["a"], ["infrequent_sklearn"], ["nan"]]
+
+
+def test_infrequent_parameters_checked():
+    with pytest.raises(ValueError, match=r"The 'min_frequency' parameter of OrdinalEncoder "
+                                         r"must be an int in the range \[1, inf\), a float in "
+                                         r"the range \(0.0, 1.0\) or None. Got 1.5 instead."):
+        OrdinalEncoder(min_frequency=1.5).fit(X_SKEWED)
+    with pytest.raises(ValueError, match=r"The 'max_categories' parameter of OneHotEncoder "
+                                         r"must be an int in the range \[1, inf\) or None. "
+                                         r"Got 0 instead."):
+        OneHotEncoder(max_categories=0).fit(X_SKEWED)
+    with pytest.raises(ValueError, match="The used value for unknown_value 0 is one of"):
+        OrdinalEncoder(max_categories=2, handle_unknown="use_encoded_value",
+                       unknown_value=0).fit(X_SKEWED)
 
 
 def test_one_hot_cannot_drop_infrequent():

@@ -1,4 +1,5 @@
-"""StandardScaler, MinMaxScaler and RobustScaler against scikit-learn's on the same data."""
+"""StandardScaler, MinMaxScaler, MaxAbsScaler and RobustScaler against scikit-learn's on the
+same data, dense and sparse."""
 
 import warnings
 
@@ -8,11 +9,12 @@ import scipy.sparse as sp
 import sklearn.preprocessing as skp
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from konspekt.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+from konspekt.preprocessing import MaxAbsScaler, MinMaxScaler, RobustScaler, StandardScaler
 
 ATTRIBUTES = {"StandardScaler": ["mean_", "var_", "scale_", "n_samples_seen_"],
               "MinMaxScaler": ["min_", "scale_", "data_min_", "data_max_", "data_range_",
                                "n_samples_seen_"],
+              "MaxAbsScaler": ["scale_", "max_abs_", "n_samples_seen_"],
               "RobustScaler": ["center_", "scale_"]}
 
 
@@ -38,6 +40,7 @@ CASES = [(StandardScaler, {}), (StandardScaler, {"with_mean": False}),
          (StandardScaler, {"with_std": False}),
          (StandardScaler, {"with_mean": False, "with_std": False}),
          (MinMaxScaler, {}), (MinMaxScaler, {"feature_range": (-2, 3)}),
+         (MaxAbsScaler, {}),
          (RobustScaler, {}), (RobustScaler, {"quantile_range": (10.0, 90.0)}),
          (RobustScaler, {"unit_variance": True}), (RobustScaler, {"with_centering": False}),
          (RobustScaler, {"with_scaling": False})]
@@ -100,6 +103,58 @@ def test_sparse_input(fmt):
         MinMaxScaler().fit(X)
 
 
+def sparse_data(fmt, seed=0):
+    X = sp.random(40, 5, density=0.4, format="csr", random_state=seed) * 4.0 - \
+        sp.random(40, 5, density=0.2, format="csr", random_state=seed + 1)
+    X = X.tocsr()
+    X.data[::7] = np.nan
+    X[:, 4] = 0.0  # an all-zero feature
+    X.eliminate_zeros()
+    return X.asformat(fmt)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_statistics_match_sklearn(fmt, weighted):
+    # Mean and variance from the stored entries (the implicit zeros counted, NaN ignored),
+    # never densifying X; batches merged by partial_fit.
+    X = sparse_data(fmt)
+    weights = np.random.default_rng(2).uniform(0.1, 2.0, size=X.shape[0]) if weighted \
+        else None
+    ours = StandardScaler(with_mean=False).fit(X, sample_weight=weights)
+    theirs = skp.StandardScaler(with_mean=False).fit(X, sample_weight=weights)
+    assert_same_fit(ours, theirs, ATTRIBUTES["StandardScaler"])
+    ours, theirs = StandardScaler(with_mean=False), skp.StandardScaler(with_mean=False)
+    for rows in np.array_split(np.arange(X.shape[0]), 3):
+        ours.partial_fit(X[rows])
+        theirs.partial_fit(X[rows])
+    assert_same_fit(ours, theirs, ATTRIBUTES["StandardScaler"])
+    out = ours.transform(X)
+    assert sp.issparse(out) and out.format == "csr"
+    np.testing.assert_allclose(out.toarray(), theirs.transform(X).toarray(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_max_abs_scaler_sparse_matches_sklearn(fmt):
+    X = sparse_data(fmt, seed=3)
+    for clip in (False, True):
+        ours, theirs = MaxAbsScaler(clip=clip), skp.MaxAbsScaler(clip=clip)
+        for rows in np.array_split(np.arange(X.shape[0]), 2):
+            ours.partial_fit(X[rows])
+            theirs.partial_fit(X[rows])
+        assert_same_fit(ours, theirs, ATTRIBUTES["MaxAbsScaler"])
+        X_new = sparse_data(fmt, seed=5) * 3.0
+        out, ref = ours.transform(X_new), theirs.transform(X_new)
+        assert sp.issparse(out) and out.format == ref.format
+        np.testing.assert_allclose(out.toarray(), ref.toarray(), rtol=1e-12)
+        back = ours.inverse_transform(out)
+        np.testing.assert_allclose(back.toarray(), theirs.inverse_transform(ref).toarray(),
+                                   rtol=1e-12)
+    dense = X.toarray()
+    np.testing.assert_allclose(MaxAbsScaler().fit(X).max_abs_,
+                               MaxAbsScaler().fit(dense).max_abs_)
+
+
 def test_bad_feature_range():
     with pytest.raises(ValueError, match=r"Minimum of desired feature range must be smaller "
                                          r"than maximum. Got \(1, 0\)."):
@@ -109,7 +164,7 @@ def test_bad_feature_range():
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Estimator .* does not inherit from")
     checks = parametrize_with_checks([StandardScaler(), StandardScaler(with_mean=False),
-                                      MinMaxScaler(), RobustScaler(),
+                                      MinMaxScaler(), MaxAbsScaler(), RobustScaler(),
                                       RobustScaler(with_centering=False)])
 
 

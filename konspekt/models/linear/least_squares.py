@@ -4,7 +4,8 @@ exactly or by gradient descent) and ``Ridge`` (Tikhonov regularisation), with sc
 Both fit the model ŷ = Xw + b. The intercept is not penalised: X and y are centred by their
 (weighted) means x̄ and ȳ, w is fitted on the centred data, and b = ȳ − x̄·w. Sample weights sᵢ
 enter as √sᵢ scaling of the centred rows, which turns Σ sᵢ (yᵢ − xᵢ·w)² into an ordinary sum of
-squares.
+squares (see ``centring``). A sparse X is centred implicitly, through its products, by the
+iterative solvers ("lsqr", "sparse_cg", "lbfgs", "gd").
 """
 
 import numbers
@@ -13,11 +14,14 @@ import warnings
 import numpy as np
 import scipy.linalg
 import scipy.optimize
+import scipy.sparse as sp
 import scipy.sparse.linalg
 
 from ...base import (BaseEstimator, ConvergenceWarning, RegressorMixin, check_is_fitted,
                      check_sample_weight, validate_data)
 from ...base.exceptions import compatible
+from .centring import (center_and_scale, center_and_scale_sparse, centred_gram,
+                       centred_operator)
 
 __all__ = ["LinearRegression", "Ridge"]
 
@@ -62,37 +66,17 @@ def check_option(estimator, name, options):
     return value
 
 
-def center_and_scale(X, y, fit_intercept, sample_weight):
-    """Centre X and y by their weighted means and scale the rows by √s.
-
-    Returns
-    -------
-    X, y : the centred and scaled copies (the inputs are never overwritten)
-    X_offset : ndarray of shape (n_features,), x̄ = Σ sᵢ xᵢ / Σ sᵢ (zeros without intercept)
-    y_offset : float or ndarray of shape (n_targets,), ȳ likewise
-    """
-    if fit_intercept:
-        X_offset = np.average(X, axis=0, weights=sample_weight).astype(X.dtype, copy=False)
-        y_offset = np.average(y, axis=0, weights=sample_weight).astype(X.dtype, copy=False)
-        X = X - X_offset
-        y = y - y_offset
-    else:
-        X_offset = np.zeros(X.shape[1], dtype=X.dtype)
-        y_offset = np.zeros(y.shape[1], dtype=X.dtype) if y.ndim == 2 else X.dtype.type(0)
-    if sample_weight is not None:
-        root = np.sqrt(sample_weight)
-        X = X * root[:, None]
-        y = y * (root[:, None] if y.ndim == 2 else root)
-    return X, y, X_offset, y_offset
-
-
 class LinearModel(RegressorMixin, BaseEstimator):
     """Shared by the linear regressors: ``predict`` ŷ = Xwᵀ + b and the intercept b = ȳ − x̄·w."""
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
+        tags.input_tags.sparse = self._accepts_sparse()
         return tags
+
+    def _accepts_sparse(self):
+        return True
 
     def _set_intercept(self, X_offset, y_offset):
         if self.fit_intercept:
@@ -105,19 +89,21 @@ class LinearModel(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or sparse matrix of shape (n_samples, n_features)
 
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
-        return X @ self.coef_.T + self.intercept_
+        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False)
+        return np.asarray(X @ self.coef_.T) + self.intercept_
 
     def _validate_fit_input(self, X, y, sample_weight):
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], multi_output=True,
-                             y_numeric=True)
+        X, y = validate_data(self, X, y,
+                             accept_sparse=["csr", "csc", "coo"] if self._accepts_sparse()
+                             else False,
+                             dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
         y = np.asarray(y, dtype=X.dtype)
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X, dtype=X.dtype,
@@ -133,6 +119,9 @@ class LinearRegression(LinearModel):
     On the centred, √s-scaled data (X̃, ỹ) the minimiser solves the normal equations
     X̃ᵀX̃ w = X̃ᵀỹ, computed by ``scipy.linalg.lstsq`` (SVD-based, minimum-norm when X̃ is
     rank-deficient); with ``positive=True`` by non-negative least squares (``scipy.optimize.nnls``).
+    A sparse X is solved, as in scikit-learn, by LSQR (``scipy.sparse.linalg.lsqr``, the
+    conjugate-gradient method on X̃ᵀX̃ w = X̃ᵀỹ written for least squares), with X̃ applied
+    through its products so that X stays sparse (``positive=True`` refuses sparse X).
 
     ``solver="gd"`` is the course's gradient descent instead: from w₀ = 0,
 
@@ -167,7 +156,7 @@ class LinearRegression(LinearModel):
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
     intercept_ : float or ndarray of shape (n_targets,)
     rank_ : int
-        Rank of the centred X ("auto" solver without ``positive``).
+        Rank of the centred X ("auto" solver on dense X without ``positive``).
     singular_ : ndarray of shape (min(n_samples, n_features),)
         Singular values of the centred X (same condition).
     n_iter_ : int
@@ -204,7 +193,7 @@ class LinearRegression(LinearModel):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or sparse matrix of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative weights sᵢ.
@@ -216,30 +205,48 @@ class LinearRegression(LinearModel):
         tol = check_real(self, "tol")
         solver = check_option(self, "solver", ("auto", "gd"))
         X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
-        X_centred, y_centred, X_offset, y_offset = center_and_scale(
-            X, y, self.fit_intercept, sample_weight)
         for name in ("rank_", "singular_", "n_iter_"):
             self.__dict__.pop(name, None)
-        if solver == "gd":
-            total_weight = X.shape[0] if sample_weight is None else float(sample_weight.sum())
-            coef = self._gradient_descent(X_centred, y_centred, total_weight, tol)
-        elif self.positive:
-            if y.ndim == 1:
-                coef = scipy.optimize.nnls(X_centred, y_centred)[0]
+        total_weight = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        if sp.issparse(X):
+            X_scaled, y_centred, X_offset, y_offset, root = center_and_scale_sparse(
+                X, y, self.fit_intercept, sample_weight)
+            operator = centred_operator(X_scaled, X_offset, root)
+            targets = y_centred.reshape(len(y_centred), -1)
+            if solver == "gd":
+                moment = np.column_stack([operator.rmatvec(column) for column in targets.T])
+                coef = self._gradient_descent(centred_gram(X_scaled, X_offset, root), moment,
+                                              total_weight, tol)
             else:
-                coef = np.stack([scipy.optimize.nnls(X_centred, column)[0]
-                                 for column in y_centred.T], axis=1)
+                coef = np.column_stack([
+                    scipy.sparse.linalg.lsqr(operator, column, atol=tol, btol=tol)[0]
+                    for column in targets.T])
+            coef = coef[:, 0] if y.ndim == 1 else coef
         else:
-            coef, _, self.rank_, self.singular_ = scipy.linalg.lstsq(X_centred, y_centred,
-                                                                     cond=tol)
+            X_centred, y_centred, X_offset, y_offset = center_and_scale(
+                X, y, self.fit_intercept, sample_weight)
+            if solver == "gd":
+                coef = self._gradient_descent(X_centred.T @ X_centred, X_centred.T @ y_centred,
+                                              total_weight, tol)
+            elif self.positive:
+                if y.ndim == 1:
+                    coef = scipy.optimize.nnls(X_centred, y_centred)[0]
+                else:
+                    coef = np.stack([scipy.optimize.nnls(X_centred, column)[0]
+                                     for column in y_centred.T], axis=1)
+            else:
+                coef, _, self.rank_, self.singular_ = scipy.linalg.lstsq(X_centred, y_centred,
+                                                                         cond=tol)
         self.coef_ = np.asarray(coef.T, dtype=X.dtype)
         self._set_intercept(X_offset, y_offset)
         return self
 
-    def _gradient_descent(self, X, y, total_weight, tol):
+    def _accepts_sparse(self):
+        # As scikit-learn: non-negative least squares needs the dense X.
+        return not self.positive
+
+    def _gradient_descent(self, gram, moment, total_weight, tol):
         max_iter = check_max_iter(self, allow_none=False)
-        gram = X.T @ X
-        moment = X.T @ y
         if self.learning_rate is None:
             largest = scipy.linalg.eigvalsh(gram, subset_by_index=[gram.shape[0] - 1] * 2)[0]
             # Constant columns give a zero Gram matrix; any step is then stable.
@@ -288,10 +295,16 @@ class Ridge(LinearModel):
 
     Solvers: "cholesky" solves the (primal or dual) symmetric positive definite system by a
     Cholesky factorisation; "svd" uses X̃ = U diag(σ) Vᵀ, w = V diag(σ / (σ² + α)) Uᵀỹ; "lsqr"
-    iterates ``scipy.sparse.linalg.lsqr`` with damping √α; "lbfgs" minimises L under w ≥ 0
+    iterates ``scipy.sparse.linalg.lsqr`` with damping √α; "sparse_cg" solves the primal (or,
+    for p > n, the dual) system by conjugate gradients (``scipy.sparse.linalg.cg``, relative
+    tolerance ``tol``) using only products with X̃ and X̃ᵀ; "lbfgs" minimises L under w ≥ 0
     (``positive=True``) with L-BFGS-B. "auto" is "cholesky" (falling back to "svd" on a
     singular system) or, with ``positive=True``, the exact non-negative solution by NNLS on the
     augmented system [X̃; √α I] w ≈ [ỹ; 0].
+
+    Sparse X, as in scikit-learn: "auto" is "sparse_cg" ("lbfgs" with ``positive=True``);
+    with an intercept, X is centred implicitly (through its products) and only "lsqr",
+    "sparse_cg" and "lbfgs" apply; "svd" refuses sparse X.
 
     Parameters
     ----------
@@ -301,11 +314,12 @@ class Ridge(LinearModel):
     copy_X : bool, default True
         Kept for scikit-learn compatibility: konspekt never overwrites X.
     max_iter : int or None, default None
-        Iteration limit of "lsqr" / "lbfgs" (None: the solver's default).
+        Iteration limit of "lsqr" / "sparse_cg" / "lbfgs" (None: the solver's default).
     tol : float, default 1e-4
-        Tolerance of "lsqr" (atol = btol = tol) and "lbfgs" (gradient tolerance).
-    solver : {"auto", "svd", "cholesky", "lsqr", "lbfgs"}, default "auto"
-        scikit-learn's "sparse_cg", "sag" and "saga" are not implemented.
+        Tolerance of "lsqr" (atol = btol = tol), "sparse_cg" (relative residual) and "lbfgs"
+        (gradient tolerance).
+    solver : {"auto", "svd", "cholesky", "lsqr", "sparse_cg", "lbfgs"}, default "auto"
+        scikit-learn's "sag" and "saga" are not implemented.
     positive : bool, default False
         Constrain w ≥ 0 (solvers "auto" and "lbfgs" only).
     random_state : int, RandomState or None, default None
@@ -316,7 +330,7 @@ class Ridge(LinearModel):
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
     intercept_ : float or ndarray of shape (n_targets,)
     n_iter_ : None or ndarray of shape (n_targets,)
-        Iterations of "lsqr" / "lbfgs"; None for the direct solvers.
+        Iterations of "lsqr" / "lbfgs"; None for the direct solvers and "sparse_cg".
     solver_ : str
         The solver used.
     n_features_in_ : int
@@ -342,6 +356,13 @@ class Ridge(LinearModel):
         self.positive = positive
         self.random_state = random_state
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Sparse X is refused by "svd", and by "cholesky" with an intercept (in fit).
+        tags.input_tags.sparse = self.solver != "svd" and (self.solver != "cholesky"
+                                                           or not self.fit_intercept)
+        return tags
+
     def _check_alpha(self, n_targets):
         alpha = self.alpha
         if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool):
@@ -365,7 +386,7 @@ class Ridge(LinearModel):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or sparse matrix of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : float or array-like of shape (n_samples,), optional
 
@@ -377,9 +398,9 @@ class Ridge(LinearModel):
                                                "sag", "saga", "lbfgs"))
         tol = check_real(self, "tol")
         max_iter = check_max_iter(self, allow_none=True)
-        if solver in ("sparse_cg", "sag", "saga"):
+        if solver in ("sag", "saga"):
             raise ValueError(f"solver={solver!r} is not implemented in konspekt; use 'auto', "
-                             "'svd', 'cholesky', 'lsqr' or 'lbfgs'.")
+                             "'svd', 'cholesky', 'lsqr', 'sparse_cg' or 'lbfgs'.")
         if self.positive and solver not in ("auto", "lbfgs"):
             raise ValueError(f"solver={solver!r} does not support positive fitting. Please set "
                              "the solver to 'auto' or 'lbfgs', or set `positive=False`")
@@ -387,8 +408,24 @@ class Ridge(LinearModel):
             raise ValueError("'lbfgs' solver can be used only when positive=True. Please use "
                              "another solver.")
         X, y, sample_weight = self._validate_fit_input(X, y, sample_weight)
-        X_centred, y_centred, X_offset, y_offset = center_and_scale(
-            X, y, self.fit_intercept, sample_weight)
+        sparse = sp.issparse(X)
+        if sparse and self.fit_intercept and not self.positive and \
+                solver not in ("auto", "lsqr", "sparse_cg"):
+            raise ValueError(f"solver='{solver}' does not support fitting the intercept on "
+                             "sparse data. Please set the solver to 'auto' or 'lsqr', "
+                             "'sparse_cg', 'sag', 'lbfgs' or set `fit_intercept=False`")
+        if sparse and solver == "svd":
+            raise TypeError("SVD solver does not support sparse inputs currently")
+        if sparse:
+            X_scaled, y_centred, X_offset, y_offset, root = center_and_scale_sparse(
+                X, y, self.fit_intercept, sample_weight)
+            X_centred = centred_operator(X_scaled, X_offset, root) if self.fit_intercept \
+                else X_scaled
+            if solver == "auto":
+                solver = "lbfgs" if self.positive else "sparse_cg"
+        else:
+            X_centred, y_centred, X_offset, y_offset = center_and_scale(
+                X, y, self.fit_intercept, sample_weight)
         targets = y_centred.reshape(len(y_centred), -1)
         alphas = self._check_alpha(targets.shape[1])
         self.n_iter_ = None
@@ -397,11 +434,15 @@ class Ridge(LinearModel):
         if solver == "cholesky":
             coef = _solve_cholesky(X_centred, targets, alphas)
             if coef is None:
+                if sparse:  # scikit-learn's fallback, "svd", cannot take sparse X either
+                    raise TypeError("SVD solver does not support sparse inputs currently")
                 solver, coef = "svd", _solve_svd(X_centred, targets, alphas)
         elif solver == "svd":
             coef = _solve_svd(X_centred, targets, alphas)
         elif solver == "lsqr":
             coef, self.n_iter_ = _solve_lsqr(X_centred, targets, alphas, tol, max_iter)
+        elif solver == "sparse_cg":
+            coef = _solve_sparse_cg(X_centred, targets, alphas, tol, max_iter)
         elif solver == "lbfgs":
             coef, self.n_iter_ = _solve_lbfgs(X_centred, targets, alphas, tol, max_iter)
         else:
@@ -420,7 +461,9 @@ def _solve_cholesky(X, targets, alphas):
     n_samples, n_features = X.shape
     dual = n_features > n_samples
     matrix = X @ X.T if dual else X.T @ X
-    right = targets if dual else X.T @ targets
+    if sp.issparse(matrix):
+        matrix = matrix.toarray()
+    right = targets if dual else np.asarray(X.T @ targets)
     solution = np.empty_like(right, dtype=np.float64)
     diagonal = np.arange(matrix.shape[0])
     try:
@@ -432,7 +475,7 @@ def _solve_cholesky(X, targets, alphas):
                                                       assume_a="pos", check_finite=False)
     except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
         return None
-    return X.T @ solution if dual else solution
+    return np.asarray(X.T @ solution) if dual else solution
 
 
 def _solve_svd(X, targets, alphas):
@@ -456,12 +499,42 @@ def _solve_lsqr(X, targets, alphas, tol, max_iter):
     return coef, n_iter
 
 
+def _solve_sparse_cg(X, targets, alphas, tol, max_iter):
+    """Conjugate gradients on (XᵀX + αI) w = Xᵀy, or for p > n on the dual
+    (XXᵀ + αI) v = y with w = Xᵀv, touching X only through products with X and Xᵀ."""
+    X = scipy.sparse.linalg.aslinearoperator(X)
+    n_samples, n_features = X.shape
+    dual = n_features > n_samples
+    size = n_samples if dual else n_features
+    coef = np.empty((n_features, targets.shape[1]))
+    for k in range(targets.shape[1]):
+        alpha = alphas[k]
+        if dual:
+            def product(v, alpha=alpha):
+                return X.matvec(X.rmatvec(v)) + alpha * v
+            right, limit = targets[:, k], None
+        else:
+            def product(v, alpha=alpha):
+                return X.rmatvec(X.matvec(v)) + alpha * v
+            # As scikit-learn: max_iter bounds the primal iterations only.
+            right, limit = X.rmatvec(targets[:, k]), max_iter
+        system = scipy.sparse.linalg.LinearOperator((size, size), matvec=product,
+                                                    dtype=np.float64)
+        solution, info = scipy.sparse.linalg.cg(system, right, rtol=tol, maxiter=limit)
+        if info < 0:
+            raise ValueError(f"Failed with error code {info}")
+        coef[:, k] = X.rmatvec(solution) if dual else solution
+    return coef
+
+
 def _solve_lbfgs(X, targets, alphas, tol, max_iter):
-    """Minimise ½‖y − Xw‖² + ½α‖w‖² subject to w ≥ 0 with L-BFGS-B."""
+    """Minimise ½‖y − Xw‖² + ½α‖w‖² subject to w ≥ 0 with L-BFGS-B, stopping (as
+    scikit-learn) when the relative decrease of the loss or the projected gradient falls
+    below ``tol``."""
     n_features = X.shape[1]
     coef = np.empty((n_features, targets.shape[1]))
     n_iter = np.empty(targets.shape[1], dtype=np.int32)
-    options = {"gtol": tol, "maxiter": 15000 if max_iter is None else max_iter}
+    options = {"maxiter": 15000 if max_iter is None else max_iter}
 
     for k in range(targets.shape[1]):
         target, alpha = targets[:, k], alphas[k]
@@ -473,7 +546,7 @@ def _solve_lbfgs(X, targets, alphas, tol, max_iter):
 
         result = scipy.optimize.minimize(loss_and_gradient, np.zeros(n_features), jac=True,
                                          method="L-BFGS-B", bounds=[(0, None)] * n_features,
-                                         options=options)
+                                         tol=tol, options=options)
         coef[:, k], n_iter[k] = result.x, result.nit
     return coef, n_iter
 

@@ -1,12 +1,14 @@
 """Logistic regression with scikit-learn's API: binary (sigmoid) and multinomial (softmax)
 models, L2 / L1 / elastic-net / no penalty, solved by L-BFGS, Newton (IRLS) or, for the L1
-part, by L-BFGS-B on split weights."""
+part, by L-BFGS-B on split weights. X may be sparse (CSR): the loss, gradient and Hessian use
+only products with X."""
 
 import numbers
 import warnings
 
 import numpy as np
 import scipy.optimize
+import scipy.sparse as sp
 from scipy.special import expit, log_expit, logsumexp
 
 from konspekt.base import (BaseEstimator, ClassifierMixin, ConvergenceWarning, check_is_fitted,
@@ -62,7 +64,7 @@ def _binary_loss_grad(w, X, y_sign, s, fit_intercept, l2):
     # dL/dz = −y σ(−M), weighted.
     dz = -s * y_sign * expit(-margin)
     grad = np.empty_like(w)
-    grad[:coef.size] = X.T @ dz + l2 * coef
+    grad[:coef.size] = np.asarray(X.T @ dz).ravel() + l2 * coef
     if fit_intercept:
         grad[-1] = dz.sum()
     return loss, grad
@@ -89,7 +91,7 @@ def _multinomial_loss_grad(w, X, onehot, s, fit_intercept, l2):
     e -= onehot
     dz = e * s[:, None]
     grad = np.empty_like(w)
-    grad[:, :coef.shape[1]] = dz.T @ X + l2 * coef
+    grad[:, :coef.shape[1]] = np.asarray(X.T @ dz).T + l2 * coef
     if fit_intercept:
         grad[:, -1] = dz.sum(axis=0)
     return loss, grad.ravel()
@@ -98,14 +100,23 @@ def _multinomial_loss_grad(w, X, onehot, s, fit_intercept, l2):
 def _hessian(w, X, target, s, fit_intercept, l2, multinomial):
     """Exact Hessian of the mean weighted loss. Binary: X̃ᵀ diag(sᵢ pᵢ(1 − pᵢ)) X̃ + l2·I
     (X̃ = [X, 1], the intercept unpenalised); multinomial: the block (k, l) is
-    X̃ᵀ diag(sᵢ (p_ik δ_kl − p_ik p_il)) X̃."""
-    Xt = np.hstack([X, np.ones((X.shape[0], 1))]) if fit_intercept else X
+    X̃ᵀ diag(sᵢ (p_ik δ_kl − p_ik p_il)) X̃. A sparse X gives the same dense Hessian."""
+    if sp.issparse(X):
+        Xt = sp.hstack([X, np.ones((X.shape[0], 1))], format="csr") if fit_intercept else X
+
+        def weighted_gram(r):
+            return np.asarray((Xt.T @ Xt.multiply(r[:, None])).todense())
+    else:
+        Xt = np.hstack([X, np.ones((X.shape[0], 1))]) if fit_intercept else X
+
+        def weighted_gram(r):
+            return (Xt * r[:, None]).T @ Xt
     penalty = np.full(Xt.shape[1], l2)
     if fit_intercept:
         penalty[-1] = 0.0
     if not multinomial:
         p = expit(Xt @ w)
-        return (Xt * (s * p * (1 - p))[:, None]).T @ Xt + np.diag(penalty)
+        return weighted_gram(s * p * (1 - p)) + np.diag(penalty)
     n_classes = target.shape[1]
     z = Xt @ w.reshape(n_classes, -1).T
     p = np.exp(z - logsumexp(z, axis=1, keepdims=True))
@@ -114,7 +125,7 @@ def _hessian(w, X, target, s, fit_intercept, l2, multinomial):
     for k in range(n_classes):
         for m in range(k, n_classes):
             r = s * p[:, k] * ((k == m) - p[:, m])
-            block = (Xt * r[:, None]).T @ Xt
+            block = weighted_gram(r)
             H[k, :, m, :] = block
             H[m, :, k, :] = block.T
     H = H.reshape(n_classes * d, n_classes * d)
@@ -217,6 +228,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.warm_start = warm_start
         self.n_jobs = n_jobs
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
     def _check_params(self):
         name = type(self).__name__
         if self.solver not in _SOLVERS:
@@ -283,7 +299,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or sparse matrix of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
 
@@ -297,14 +313,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             warnings.warn(f"'n_jobs' has no effect since 1.8 and will be removed in 1.10. You "
                           f"provided 'n_jobs={self.n_jobs}', please leave it unspecified.",
                           FutureWarning)
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], order="C")
+        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32],
+                             order="C")
         check_classification_targets(y)
         self.classes_, codes = np.unique(y, return_inverse=True)
         n_classes = len(self.classes_)
         if n_classes < 2:
             raise ValueError(f"This solver needs samples of at least 2 classes in the data, but "
                              f"the data contains only one class: {self.classes_[0]!r}")
-        X64 = np.asarray(X, dtype=np.float64)
+        X64 = X.astype(np.float64) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
         s = check_sample_weight(sample_weight, X, dtype=np.float64, copy=True)
         if self.class_weight is not None:
             s *= compute_class_weight(self.class_weight, self.classes_, y, s)[codes]
@@ -428,8 +445,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """The scores ⟨w_k, x⟩ + b_k: shape (n_samples,) for two classes (the score of
         ``classes_[1]``), else (n_samples, n_classes)."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
-        scores = X @ self.coef_.T + self.intercept_
+        X = validate_data(self, X, accept_sparse="csr", reset=False)
+        scores = np.asarray(X @ self.coef_.T) + self.intercept_
         return scores.ravel() if scores.shape[1] == 1 else scores
 
     def predict(self, X):

@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 import sklearn.linear_model as sk
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -152,3 +153,66 @@ def test_nan_and_not_fitted_errors(estimator):
     X[0, 0] = np.nan
     with pytest.raises(ValueError, match="Input X contains NaN"):
         estimator.fit(X, y)
+
+
+def make_sparse(n_samples=50, n_features=8, seed=3):
+    rng = np.random.default_rng(seed)
+    dense = rng.normal(size=(n_samples, n_features)) * (rng.random((n_samples, n_features)) < 0.3)
+    dense[:, 0] += 2.0  # a column far from centred: the implicit centring matters
+    y = dense @ rng.normal(size=n_features) + 3.0 + rng.normal(size=n_samples)
+    Y = np.column_stack([y, rng.normal(size=n_samples)])
+    return dense, y, Y, rng.uniform(0.1, 3.0, size=n_samples)
+
+
+@pytest.mark.parametrize("shape", [(50, 8), (15, 30)], ids=["tall", "wide"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("model", [
+    "LinearRegression", "Ridge", "Ridge-sparse_cg", "Ridge-lsqr", "Ridge-cholesky",
+    "Ridge-positive"])
+def test_sparse_input_matches_sklearn(model, fit_intercept, weighted, shape):
+    # scikit-learn's solvers on CSR X, centred implicitly (X is never made dense).
+    name, _, solver = model.partition("-")
+    if solver == "cholesky" and fit_intercept:
+        pytest.skip("cholesky refuses an intercept on sparse X (tested below)")
+    dense, y, Y, sample_weight = make_sparse(*shape)
+    params = {"fit_intercept": fit_intercept}
+    if solver == "positive":
+        params.update(positive=True, tol=1e-12)
+    elif solver:
+        params["solver"] = solver
+    ours_cls = {"LinearRegression": LinearRegression, "Ridge": Ridge}[name]
+    for target in (y, Y):
+        weights = sample_weight if weighted else None
+        X = sp.csr_matrix(dense)
+        ours = ours_cls(**params).fit(X, target, sample_weight=weights)
+        theirs = getattr(sk, name)(**params).fit(X, target, sample_weight=weights)
+        assert_same_fit(ours, theirs)
+        np.testing.assert_allclose(ours.predict(sp.csc_matrix(dense)), theirs.predict(X),
+                                   rtol=1e-6, atol=1e-6)
+        if name == "Ridge":
+            assert ours.solver_ == theirs.solver_
+
+
+def test_sparse_gradient_descent_and_errors():
+    dense, y, _, sample_weight = make_sparse()
+    X = sp.csr_matrix(dense)
+    descent = LinearRegression(solver="gd", tol=1e-12, max_iter=50000).fit(
+        X, y, sample_weight=sample_weight)
+    exact = sk.LinearRegression().fit(dense, y, sample_weight=sample_weight)
+    assert_same_fit(descent, exact)
+    with pytest.raises(TypeError, match="Sparse data was passed for X, but dense data is"):
+        LinearRegression(positive=True).fit(X, y)
+    with pytest.raises(ValueError, match="solver='cholesky' does not support fitting the "
+                                         "intercept on sparse data"):
+        Ridge(solver="cholesky").fit(X, y)
+    with pytest.raises(TypeError, match="SVD solver does not support sparse inputs"):
+        Ridge(solver="svd", fit_intercept=False).fit(X, y)
+
+
+@pytest.mark.parametrize("shape", [(50, 8), (15, 30)], ids=["tall", "wide"])
+def test_ridge_sparse_cg_on_dense_matches_sklearn(shape):
+    X, y, Y, _ = make_sparse(*shape)
+    for target in (y, Y):
+        assert_same_fit(Ridge(solver="sparse_cg").fit(X, target),
+                        sk.Ridge(solver="sparse_cg").fit(X, target))

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn import linear_model as sk_linear
 from sklearn.datasets import make_classification
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -168,3 +169,26 @@ with warnings.catch_warnings():
 @pytest.mark.filterwarnings("ignore::konspekt.base.ConvergenceWarning")
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+def sparse_data(n_classes, seed=5):
+    X, y = make_classification(120, 8, n_informative=5, n_redundant=0, n_classes=n_classes,
+                               random_state=seed)
+    X[np.abs(X) < 0.9] = 0.0
+    return sp.csr_matrix(X), y
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("solver, params", [
+    ("lbfgs", {}), ("newton-cg", {}), ("newton-cholesky", {}), ("lbfgs", {"C": np.inf}),
+    ("lbfgs", {"fit_intercept": False}), ("saga", {"C": 0.2, "l1_ratio": 1.0}),
+    ("lbfgs", {"class_weight": "balanced"})], ids=str)
+def test_sparse_input_matches_sklearn(n_classes, solver, params):
+    # The loss, its gradient and Hessian are computed by products with the CSR matrix.
+    X, y = sparse_data(n_classes)
+    weights = np.random.default_rng(0).uniform(0.5, 2.0, size=len(y))
+    ours, theirs = fit_both(X, y, sample_weight=weights, solver=solver, **params)
+    assert_same(ours, theirs, X)
+    np.testing.assert_allclose(ours.coef_, fit_both(X.toarray(), y, sample_weight=weights,
+                                                    solver=solver, **params)[0].coef_,
+                               atol=1e-6)
