@@ -412,7 +412,8 @@ def check_sample_weight(sample_weight, X, *, dtype=None, ensure_non_negative=Fal
     """Sample weights as a 1-D float array of length n_samples.
 
     None gives ones, a number gives that constant; an array must be 1-D with one weight per
-    sample. The dtype is X's when X is float32 or float64, else float64.
+    sample. Unless ``dtype`` is given, None and a number give float64, and an array keeps float32
+    or float64 and is converted to float64 otherwise, as scikit-learn does.
 
     Raises
     ------
@@ -422,15 +423,15 @@ def check_sample_weight(sample_weight, X, *, dtype=None, ensure_non_negative=Fal
         values in data passed to `sample_weight`."
     """
     n_samples = num_samples(X)
-    X_dtype = getattr(X, "dtype", None)
-    if dtype is None:
-        dtype = X_dtype if X_dtype in (np.float32, np.float64) else np.float64
     if sample_weight is None:
-        sample_weight = np.ones(n_samples, dtype=dtype)
+        sample_weight = np.ones(n_samples, dtype=np.float64 if dtype is None else dtype)
     elif isinstance(sample_weight, numbers.Number):
-        sample_weight = np.full(n_samples, sample_weight, dtype=dtype)
+        sample_weight = np.full(n_samples, sample_weight,
+                                dtype=np.float64 if dtype is None else dtype)
     else:
-        sample_weight = check_array(sample_weight, ensure_2d=False, dtype=dtype, order="C",
+        sample_weight = check_array(sample_weight, ensure_2d=False,
+                                    dtype=[np.float64, np.float32] if dtype is None else dtype,
+                                    order="C",
                                     copy=copy, input_name="sample_weight")
         if sample_weight.ndim != 1:
             raise ValueError(f"Sample weights must be 1D array or scalar, got "

@@ -209,3 +209,13 @@ def test_predict_with_wrong_number_of_features():
 def test_fit_errors_carry_sklearn_messages(X, y, message):
     with pytest.raises(ValueError, match=message):
         CentroidClassifier().fit(X, y)
+
+
+@pytest.mark.parametrize("X_dtype", [np.float32, np.float64, np.int64])
+@pytest.mark.parametrize("weights", [None, 2.0, np.ones(3), np.ones(3, np.float32),
+                                     np.ones(3, np.int64)], ids=repr)
+def test_sample_weight_dtype_is_sklearns(X_dtype, weights):
+    # None and numbers give float64 whatever X is; arrays keep float32/float64.
+    X = np.ones((3, 2), dtype=X_dtype)
+    assert (check_sample_weight(weights, X).dtype
+            == sk_validation._check_sample_weight(weights, X).dtype)
