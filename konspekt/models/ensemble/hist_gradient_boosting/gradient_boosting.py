@@ -34,8 +34,9 @@ from ....base import (BaseEstimator, ClassifierMixin, RegressorMixin,
 from .binning import bin_data, fit_bin_thresholds
 from .grower import TreeGrower
 from .losses import get_loss
-from .validation import (_CONSTRAINTS, _NONE, _real, check_interaction_cst, check_monotonic_cst,
-                         check_parameters, encode_categories)
+from ....base.constraints import NONE, check_params, interval
+from .validation import (CONSTRAINTS, check_interaction_cst, check_monotonic_cst,
+                         encode_categories)
 
 __all__ = ["HistGradientBoostingRegressor", "HistGradientBoostingClassifier"]
 
@@ -51,9 +52,9 @@ class BaseHistGradientBoosting(BaseEstimator):
     # ---- fit -----------------------------------------------------------------------------
 
     def _validate_parameters(self):
-        constraints = dict(_CONSTRAINTS)
+        constraints = dict(CONSTRAINTS)
         constraints.update(self._own_constraints())
-        check_parameters(self, constraints)
+        check_params(self, constraints)
 
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None,
             sample_weight_val=None):
@@ -431,7 +432,7 @@ default "from_dtype"
         return {"loss": [(lambda v: isinstance(v, str) and v in losses,
                           "a str among {'absolute_error', 'gamma', 'poisson', 'quantile', "
                           "'squared_error'}")],
-                "quantile": [_real(0, 1, True, True), _NONE]}
+                "quantile": [interval("float", 0.0, 1.0, "both"), NONE]}
 
     def _encode_y(self, y):
         self.n_trees_per_iteration_ = 1
@@ -547,7 +548,7 @@ early_stopping, scoring, validation_fraction, n_iter_no_change, tol, verbose, ra
                           "a str among {'log_loss'}")],
                 "class_weight": [(lambda v: isinstance(v, dict) or v == "balanced",
                                   "an instance of 'dict' or a str among {'balanced'}"),
-                                 _NONE]}
+                                 NONE]}
 
     def _encode_y(self, y):
         check_classification_targets(y)

@@ -7,69 +7,36 @@ import numbers
 import numpy as np
 
 from ....base import check_array, validate_data
+from ....base.constraints import BOOLEAN, NONE, interval, options
 
-
-def _integer(low):
-    text = f"an int in the range [{low}, inf)"
-    return (lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= low,
-            text)
-
-
-def _real(low, high, closed_low, closed_high):
-    text = (f"a float in the range {'[' if closed_low else '('}{float(low)}, "
-            f"{'inf' if high is None else float(high)}{']' if closed_high else ')'}")
-
-    def holds(v):
-        if not isinstance(v, numbers.Real) or isinstance(v, bool):
-            return False
-        above = v >= low if closed_low else v > low
-        below = high is None or (v <= high if closed_high else v < high)
-        return above and below
-    return holds, text
-
-
-_NONE = (lambda v: v is None, "None")
-_BOOLEAN = (lambda v: isinstance(v, (bool, np.bool_)), "an instance of 'bool'")
-
-_CONSTRAINTS = {
-    "learning_rate": [_real(0, None, False, False)],
-    "max_iter": [_integer(1)],
-    "max_leaf_nodes": [_integer(2), _NONE],
-    "max_depth": [_integer(1), _NONE],
-    "min_samples_leaf": [_integer(1)],
-    "l2_regularization": [_real(0, None, True, False)],
-    "max_features": [_real(0, 1, False, True)],
-    "max_bins": [(lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool)
-                  and 2 <= v <= 255, "an int in the range [2, 255]")],
-    "warm_start": [_BOOLEAN],
-    "early_stopping": [(lambda v: isinstance(v, str) and v == "auto", "a str among {'auto'}"),
-                       _BOOLEAN],
-    "scoring": [(lambda v: isinstance(v, str) or callable(v), "a str or a callable"), _NONE],
-    "validation_fraction": [_real(0, 1, False, False), _integer(1), _NONE],
-    "n_iter_no_change": [_integer(1)],
-    "tol": [_real(0, None, True, False)],
+# scikit-learn's constraints on the parameters shared by both estimators (checked by
+# konspekt.base.constraints.check_params, with each estimator's own "loss" and "class_weight").
+CONSTRAINTS = {
+    "learning_rate": [interval("float", 0.0, None, "neither")],
+    "max_iter": [interval("int", 1, None, "left")],
+    "max_leaf_nodes": [interval("int", 2, None, "left"), NONE],
+    "max_depth": [interval("int", 1, None, "left"), NONE],
+    "min_samples_leaf": [interval("int", 1, None, "left")],
+    "l2_regularization": [interval("float", 0.0, None, "left")],
+    "max_features": [interval("float", 0.0, 1.0, "right")],
+    "max_bins": [interval("int", 2, 255, "both")],
+    "warm_start": [BOOLEAN],
+    "early_stopping": [options("auto"), BOOLEAN],
+    "scoring": [(lambda v: isinstance(v, str) or callable(v), "a str or a callable"), NONE],
+    "validation_fraction": [interval("float", 0.0, 1.0, "neither"),
+                            interval("int", 1, None, "left"), NONE],
+    "n_iter_no_change": [interval("int", 1, None, "left")],
+    "tol": [interval("float", 0.0, None, "left")],
     "monotonic_cst": [(lambda v: isinstance(v, dict) or hasattr(v, "__len__"),
-                       "an array-like or an instance of 'dict'"), _NONE],
+                       "an array-like or an instance of 'dict'"), NONE],
     "interaction_cst": [(lambda v: isinstance(v, (list, tuple)), "an instance of 'list'"),
                         (lambda v: isinstance(v, str)
                          and v in ("pairwise", "no_interactions"),
                          "an instance of 'tuple' or a str among {'no_interactions', "
-                         "'pairwise'}"), _NONE],
+                         "'pairwise'}"), NONE],
     "verbose": [(lambda v: isinstance(v, (numbers.Integral, bool)) and v >= 0,
                  "an int in the range [0, inf)")],
 }
-
-
-def check_parameters(estimator, constraints):
-    """scikit-learn's message for the first parameter outside its allowed values."""
-    for name, allowed in constraints.items():
-        value = getattr(estimator, name)
-        if any(holds(value) for holds, _ in allowed):
-            continue
-        texts = [text for _, text in allowed]
-        expected = texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " or " + texts[-1]
-        raise ValueError(f"The {name!r} parameter of {type(estimator).__name__} must be "
-                         f"{expected}. Got {value!r} instead.")
 
 
 def categorical_mask(X, categorical_features):
