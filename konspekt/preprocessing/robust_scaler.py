@@ -12,7 +12,7 @@ from ..base import (
     check_is_fitted,
     validate_data,
 )
-from .scalers import _FLOATS, _safe_scale, _scale_sparse_columns
+from .scalers import _FLOATS, _safe_scale, _shift_and_scale
 
 __all__ = ["RobustScaler"]
 
@@ -99,15 +99,7 @@ class RobustScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = validate_data(self, X, accept_sparse=("csr", "csc"), copy=self.copy,
                           dtype=_FLOATS, force_writeable=True, reset=False,
                           ensure_all_finite="allow-nan")
-        if sp.issparse(X):
-            if self.with_scaling:
-                _scale_sparse_columns(X, (1.0 / self.scale_).astype(X.dtype))
-            return X
-        if self.with_centering:
-            X -= self.center_.astype(X.dtype)
-        if self.with_scaling:
-            X /= self.scale_.astype(X.dtype)
-        return X
+        return _shift_and_scale(X, self.center_ if self.with_centering else None, self.scale_)
 
     def inverse_transform(self, X):
         """x = x' · scale + center.
@@ -120,12 +112,5 @@ class RobustScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = validate_data(self, X, accept_sparse=("csr", "csc"), copy=self.copy,
                           dtype=_FLOATS, force_writeable=True, reset=False,
                           ensure_all_finite="allow-nan")
-        if sp.issparse(X):
-            if self.with_scaling:
-                _scale_sparse_columns(X, self.scale_.astype(X.dtype))
-            return X
-        if self.with_scaling:
-            X *= self.scale_.astype(X.dtype)
-        if self.with_centering:
-            X += self.center_.astype(X.dtype)
-        return X
+        return _shift_and_scale(X, self.center_ if self.with_centering else None, self.scale_,
+                                inverse=True)

@@ -43,6 +43,27 @@ def _scale_sparse_columns(X, factors):
     return X
 
 
+def _shift_and_scale(X, shift, scale, inverse=False):
+    """x' = (x − shift) / scale, or with ``inverse`` x = x' · scale + shift, in place on X's
+    dtype; None skips that part. Sparse X is only scaled (subtracting a shift would densify it;
+    the scalers that centre refuse sparse input before)."""
+    if sp.issparse(X):
+        if scale is not None:
+            _scale_sparse_columns(X, (scale if inverse else 1.0 / scale).astype(X.dtype))
+        return X
+    if inverse:
+        if scale is not None:
+            X *= scale.astype(X.dtype)
+        if shift is not None:
+            X += shift.astype(X.dtype)
+    else:
+        if shift is not None:
+            X -= shift.astype(X.dtype)
+        if scale is not None:
+            X /= scale.astype(X.dtype)
+    return X
+
+
 def _weighted_stats(X, sample_weight):
     """Per feature, ignoring NaN: the total weight n_j, the weighted mean μ_j and the weighted
     population variance σ²_j = Σ wᵢ (xᵢⱼ − μ_j)² / n_j."""
@@ -223,18 +244,10 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         copy = self.copy if copy is None else copy
         X = validate_data(self, X, reset=False, accept_sparse="csr", copy=copy,
                           dtype=_FLOATS, force_writeable=True, ensure_all_finite="allow-nan")
-        if sp.issparse(X):
-            if self.with_mean:
-                raise ValueError("Cannot center sparse matrices: pass `with_mean=False` "
-                                 "instead. See docstring for motivation and alternatives.")
-            if self.scale_ is not None:
-                _scale_sparse_columns(X, (1.0 / self.scale_).astype(X.dtype))
-            return X
-        if self.with_mean:
-            X -= self.mean_.astype(X.dtype)
-        if self.with_std:
-            X /= self.scale_.astype(X.dtype)
-        return X
+        if sp.issparse(X) and self.with_mean:
+            raise ValueError("Cannot center sparse matrices: pass `with_mean=False` "
+                             "instead. See docstring for motivation and alternatives.")
+        return _shift_and_scale(X, self.mean_ if self.with_mean else None, self.scale_)
 
     def inverse_transform(self, X, copy=None):
         """x = z σ + μ.
@@ -247,13 +260,11 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         copy = self.copy if copy is None else copy
         X = validate_data(self, X, reset=False, accept_sparse="csr", copy=copy,
                           dtype=_FLOATS, force_writeable=True, ensure_all_finite="allow-nan")
-        if sp.issparse(X):
-            if self.with_mean:
-                raise ValueError("Cannot uncenter sparse matrices: pass `with_mean=False` "
-                                 "instead See docstring for motivation and alternatives.")
-            if self.scale_ is not None:
-                _scale_sparse_columns(X, self.scale_.astype(X.dtype))
-            return X
+        if sp.issparse(X) and self.with_mean:
+            raise ValueError("Cannot uncenter sparse matrices: pass `with_mean=False` "
+                             "instead See docstring for motivation and alternatives.")
+        return _shift_and_scale(X, self.mean_ if self.with_mean else None, self.scale_,
+                                inverse=True)
         if self.with_std:
             X *= self.scale_.astype(X.dtype)
         if self.with_mean:
@@ -469,14 +480,10 @@ class MaxAbsScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=("csr", "csc"), copy=self.copy, reset=False,
                           dtype=_FLOATS, force_writeable=True, ensure_all_finite="allow-nan")
-        if sp.issparse(X):
-            _scale_sparse_columns(X, (1.0 / self.scale_).astype(X.dtype))
-            if self.clip:
-                np.clip(X.data, -1.0, 1.0, out=X.data)
-            return X
-        X /= self.scale_.astype(X.dtype)
+        X = _shift_and_scale(X, None, self.scale_)
         if self.clip:
-            np.clip(X, -1.0, 1.0, out=X)
+            values = X.data if sp.issparse(X) else X
+            np.clip(values, -1.0, 1.0, out=values)
         return X
 
     def inverse_transform(self, X):
@@ -489,7 +496,4 @@ class MaxAbsScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = check_array(X, accept_sparse=("csr", "csc"), copy=self.copy, dtype=_FLOATS,
                         force_writeable=True, ensure_all_finite="allow-nan")
-        if sp.issparse(X):
-            return _scale_sparse_columns(X, self.scale_.astype(X.dtype))
-        X *= self.scale_.astype(X.dtype)
-        return X
+        return _shift_and_scale(X, None, self.scale_, inverse=True)
