@@ -33,19 +33,24 @@ def as_search_array(array):
 
 
 @njit
+def accumulate(total, gap, code, p):
+    """The reduced distance ``total`` with one more coordinate's gap |xⱼ − yⱼ| added: Σ gap²,
+    Σ gap, max gap or Σ gapᵖ for the metric ``code``."""
+    if code == EUCLIDEAN:
+        return total + gap * gap
+    if code == MANHATTAN:
+        return total + gap
+    if code == CHEBYSHEV:
+        return max(total, gap)
+    return total + gap ** p
+
+
+@njit
 def reduced_distance(x, y, code, p):
     """r(x, y) for the metric ``code`` (see the module docstring)."""
     total = 0.0
     for j in range(x.shape[0]):
-        gap = abs(x[j] - y[j])
-        if code == EUCLIDEAN:
-            total += gap * gap
-        elif code == MANHATTAN:
-            total += gap
-        elif code == CHEBYSHEV:
-            total = max(total, gap)
-        else:
-            total += gap ** p
+        total = accumulate(total, abs(x[j] - y[j]), code, p)
     return total
 
 
@@ -73,14 +78,7 @@ def node_lower_bound(query, node, first, second, is_ball, code, p):
     total = 0.0
     for j in range(query.shape[0]):
         gap = max(first[node, j] - query[j], query[j] - second[node, j], 0.0)
-        if code == EUCLIDEAN:
-            total += gap * gap
-        elif code == MANHATTAN:
-            total += gap
-        elif code == CHEBYSHEV:
-            total = max(total, gap)
-        else:
-            total += gap ** p
+        total = accumulate(total, gap, code, p)
     return total
 
 
