@@ -174,14 +174,23 @@ SAMPLE_WEIGHT_REASON = ("sample_weight gives the probabilities of the bootstrap 
                         "not equivalent to removing/repeating samples (scikit-learn xfails it "
                         "for its bagging too)")
 
+# The mean of the members' decision functions need not rank samples as the mean of their
+# probabilities does (σ is not linear); with logistic members the two orders differ on the
+# check's data for some seeds, scikit-learn's own BaggingClassifier(LogisticRegression(),
+# random_state=0) included. The seed is fixed so the outcome is the same on every run.
+DECISION_PROBA_REASON = ("averaged decision functions need not rank like averaged probabilities "
+                         "(scikit-learn's bagging of logistic regressions fails it too)")
+
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Estimator .* does not inherit from")
     checks = parametrize_with_checks(
         [BaggingClassifier(n_estimators=5), BaggingRegressor(n_estimators=5),
-         BaggingClassifier(LogisticRegression(), n_estimators=3)],
+         BaggingClassifier(LogisticRegression(), n_estimators=3, random_state=0)],
         expected_failed_checks=lambda estimator: {
             "check_sample_weight_equivalence_on_dense_data": SAMPLE_WEIGHT_REASON,
-            "check_sample_weight_equivalence_on_sparse_data": SAMPLE_WEIGHT_REASON})
+            "check_sample_weight_equivalence_on_sparse_data": SAMPLE_WEIGHT_REASON,
+            **({"check_decision_proba_consistency": DECISION_PROBA_REASON}
+               if hasattr(estimator, "decision_function") else {})})
 
 
 @checks
